@@ -1,0 +1,212 @@
+// createTurnServer(options): the one factory the traverse-turn CLI and the media server use.
+// Composition only: config → credentials, nonces, policy → protocol → relay allocator → listeners.
+import { readFileSync } from 'node:fs';
+import { networkInterfaces } from 'node:os';
+import { pino, type Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import { createCredentialStore, createNonceMinter } from './auth/index.ts';
+import { parseTurnOptions, type TurnServerConfig, type TurnServerSettings } from './config.ts';
+import { registerTurnMetrics } from './metrics.ts';
+import { createRelayAllocator } from './node/relay-allocator.ts';
+import { selfSignedCertificate } from './node/certificate.ts';
+import { listenStream, type StreamListener } from './node/stream-listener.ts';
+import { listenUdp, type UdpListener } from './node/udp-listener.ts';
+import { PeerPolicy, RateLimiter } from './policy/index.ts';
+import { TurnProtocol, allocationInfo, type AllocationInfo, type TrafficByTransport, type TurnEvents } from './protocol/index.ts';
+import type { TransportAddress } from './stun/index.ts';
+
+export interface TurnServerOptions extends TurnServerSettings {
+  /** pino logger; default: silent. */
+  logger?: Logger;
+  /** prom-client registry to register turn_* metrics on; none: no metrics. */
+  metrics?: Registry;
+  /** Extra lifecycle hooks (the media server counts with them). */
+  events?: TurnEvents;
+}
+
+export interface TurnServer {
+  readonly config: TurnServerConfig;
+  /** Actual bound client-facing addresses (port 0 resolved). */
+  addresses(): { udp: TransportAddress[]; tcp: TransportAddress[]; tls: TransportAddress[] };
+  /** The TLS certificate in use (PEM) and whether it was generated because none was configured. */
+  readonly tlsCertificate: { cert: string; selfSigned: boolean } | undefined;
+  stats(): { allocations: number; relayPortsInUse: number; traffic: TrafficByTransport };
+  allocations(): AllocationInfo[];
+  close(): Promise<void>;
+}
+
+const UNSPECIFIED = new Set(['0.0.0.0', '::']);
+
+function firstInterfaceAddress(family: 4 | 6): string | undefined {
+  for (const list of Object.values(networkInterfaces())) {
+    for (const a of list ?? []) {
+      if (a.internal) continue;
+      if (family === 4 && a.family === 'IPv4') return a.address;
+      if (family === 6 && a.family === 'IPv6' && !a.address.startsWith('fe80')) return a.address;
+    }
+  }
+  return undefined;
+}
+
+function relayIpsFor(config: TurnServerConfig): { 4?: string; 6?: string } {
+  const out: { 4?: string; 6?: string } = {};
+  const candidates = config.relayIps.length > 0 ? config.relayIps : config.listeningIps;
+  for (const ip of candidates) {
+    const family = ip.includes(':') ? 6 : 4;
+    if (out[family]) continue;
+    const chosen = UNSPECIFIED.has(ip) ? firstInterfaceAddress(family) ?? (family === 4 ? '127.0.0.1' : undefined) : ip;
+    if (chosen) out[family] = chosen;
+  }
+  return out;
+}
+
+function pem(value: string): string {
+  return value.includes('-----BEGIN') ? value : readFileSync(value, 'utf8');
+}
+
+export async function createTurnServer(options: TurnServerOptions): Promise<TurnServer> {
+  const { logger: givenLogger, metrics: registry, events: extraEvents, ...settings } = options;
+  const config = parseTurnOptions(settings);
+  const log = (givenLogger ?? pino({ level: 'silent' })).child({ component: 'turn' });
+  const relayIps = relayIpsFor(config);
+  const secrets = config.authSecret === undefined ? [] : Array.isArray(config.authSecret) ? config.authSecret : [config.authSecret];
+  const external = config.externalIp;
+  const externalFamily = external?.includes(':') ? 6 : 4;
+
+  let metrics: ReturnType<typeof registerTurnMetrics> | undefined;
+  const events: TurnEvents = {
+    allocationCreated(info) {
+      metrics?.allocationCreated();
+      log.info({ allocation: info.id, user: info.username, transport: info.transport, client: `${info.client.address}:${info.client.port}`, relay: `${info.relay.address}:${info.relay.port}`, lifetime: info.lifetimeSeconds }, 'allocation created');
+      extraEvents?.allocationCreated?.(info);
+    },
+    allocationRefreshed(info) {
+      log.debug({ allocation: info.id, lifetime: info.lifetimeSeconds }, 'allocation refreshed');
+      extraEvents?.allocationRefreshed?.(info);
+    },
+    allocationDeleted(info, reason, traffic) {
+      log.info({ allocation: info.id, user: info.username, reason, ...traffic }, 'allocation deleted');
+      extraEvents?.allocationDeleted?.(info, reason, traffic);
+    },
+    authFailure(client, transport, reason) {
+      metrics?.authFailure();
+      log.warn({ client: `${client.address}:${client.port}`, transport, reason }, 'authentication failed');
+      extraEvents?.authFailure?.(client, transport, reason);
+    },
+    peerDenied(client, peer, reason) {
+      log.warn({ client: `${client.address}:${client.port}`, peer, reason }, 'peer refused');
+      extraEvents?.peerDenied?.(client, peer, reason);
+    },
+    requestRejected(client, transport, method, code, reason) {
+      log.debug({ client: `${client.address}:${client.port}`, transport, method, code, reason }, 'request rejected');
+      extraEvents?.requestRejected?.(client, transport, method, code, reason);
+    },
+  };
+
+  const relay = createRelayAllocator({
+    relayIps,
+    minPort: config.minPort,
+    maxPort: config.maxPort,
+    receiveBufferBytes: config.udpReceiveBufferBytes,
+    onSocketError: (error, address) => log.debug({ err: error, relay: `${address.address}:${address.port}` }, 'relay socket error'),
+  });
+  const protocol = new TurnProtocol({
+    realm: config.realm,
+    credentials: createCredentialStore({ realm: config.realm, users: config.users, authSecrets: secrets }),
+    nonces: createNonceMinter({ lifetimeSeconds: config.staleNonce }),
+    peers: new PeerPolicy({
+      allowed: config.allowedPeerIps,
+      denied: config.deniedPeerIps,
+      allowLoopback: config.allowLoopbackPeers,
+      ownAddresses: [...config.listeningIps, ...Object.values(relayIps), ...(external ? [external] : [])],
+    }),
+    authFailures: new RateLimiter({ burst: config.authFailureBurst, perSecond: config.authFailuresPerSecond, maxKeys: 100_000 }),
+    allocateRelay: relay.allocate,
+    now: Date.now,
+    relayFamilies: new Set(Object.keys(relayIps).map((f) => Number(f) as 4 | 6)),
+    ...(external ? { advertisedRelayIp: (ip: string) => ((ip.includes(':') ? 6 : 4) === externalFamily ? external : ip) } : {}),
+    defaultLifetimeSeconds: config.defaultAllocateLifetime,
+    maxLifetimeSeconds: config.maxAllocateLifetime,
+    permissionLifetimeSeconds: config.permissionLifetime,
+    channelLifetimeSeconds: config.channelLifetime,
+    userQuota: config.userQuota,
+    totalQuota: config.totalQuota,
+    maxPermissionsPerAllocation: config.maxPermissionsPerAllocation,
+    maxChannelsPerAllocation: config.maxChannelsPerAllocation,
+    events,
+  });
+  if (registry) metrics = registerTurnMetrics(registry, protocol);
+
+  let tlsCertificate: TurnServer['tlsCertificate'];
+  let tlsContext: { cert: string; key: string } | undefined;
+  if (config.tls) {
+    if (config.cert && config.pkey) {
+      tlsContext = { cert: pem(config.cert), key: pem(config.pkey) };
+      tlsCertificate = { cert: tlsContext.cert, selfSigned: false };
+    } else {
+      const ips = [...config.listeningIps, ...Object.values(relayIps), ...(external ? [external] : [])].filter((ip) => !UNSPECIFIED.has(ip));
+      tlsContext = await selfSignedCertificate(config.serverName, { dns: [config.serverName, 'localhost'], ips });
+      tlsCertificate = { cert: tlsContext.cert, selfSigned: true };
+      log.warn('no --cert/--pkey given: TLS uses a generated self-signed certificate (development only; browsers will not trust it)');
+    }
+  }
+
+  const udp: UdpListener[] = [];
+  const streams: StreamListener[] = [];
+  const tlsListeners: StreamListener[] = [];
+  const limits = {
+    unauthenticatedTimeoutMs: config.unauthenticatedTimeoutSeconds * 1000,
+    maxConnections: config.maxConnections,
+    maxFrameBytes: 65_535 + 20,
+    maxPendingWriteBytes: config.maxPendingWriteBytes,
+  };
+  const closeAll = async () => {
+    await Promise.all([...udp, ...streams, ...tlsListeners].map((l) => l.close()));
+  };
+  try {
+    for (const [i, ip] of config.listeningIps.entries()) {
+      // One port number for UDP and TCP, as clients expect: when 0, TCP takes the port UDP got.
+      let port = config.listeningPort;
+      if (config.udp) {
+        const l = await listenUdp(protocol, ip, port, `u${i}`, config.udpReceiveBufferBytes);
+        udp.push(l);
+        port = l.address.port;
+      }
+      if (config.tcp) {
+        streams.push(await listenStream({ protocol, ip, port, id: `t${i}`, limits, onConnectionError: (err, remote) => log.debug({ err, remote }, 'tcp connection error') }));
+      }
+      if (config.tls && tlsContext) {
+        tlsListeners.push(await listenStream({
+          protocol, ip, port: config.tlsListeningPort, id: `s${i}`, limits, tls: tlsContext,
+          onConnectionError: (err, remote) => log.debug({ err, remote }, 'tls connection error'),
+        }));
+      }
+    }
+  } catch (err) {
+    await closeAll();
+    protocol.close();
+    throw err;
+  }
+
+  const sweeper = setInterval(() => protocol.sweep(), 1000);
+  sweeper.unref();
+  let closing: Promise<void> | undefined;
+  const server: TurnServer = {
+    config,
+    tlsCertificate,
+    addresses: () => ({ udp: udp.map((l) => l.address), tcp: streams.map((l) => l.address), tls: tlsListeners.map((l) => l.address) }),
+    stats: () => ({ allocations: protocol.allocationCount, relayPortsInUse: relay.pool.inUse, traffic: protocol.trafficTotals() }),
+    allocations: () => [...protocol.allocations()].map(allocationInfo),
+    close() {
+      closing ??= (async () => {
+        clearInterval(sweeper);
+        protocol.close();
+        await closeAll();
+        log.info('stopped');
+      })();
+      return closing;
+    },
+  };
+  log.info({ ...server.addresses(), relay: relayIps }, 'listening');
+  return server;
+}
