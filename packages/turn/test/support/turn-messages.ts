@@ -18,7 +18,7 @@ export function peerAttr(address: string, port: number, txid: Buffer): OutgoingA
   return { type: Attr.XorPeerAddress, value: xorAddress.encode({ family: address.includes(':') ? 6 : 4, address, port }, txid) };
 }
 
-export function buildRequest(method: number, attrs: (txid: Buffer) => OutgoingAttribute[], creds?: Credentials, txid = randomBytes(12)): { bytes: Buffer; txid: Buffer } {
+export function buildRequest(method: number, attrs: (txid: Buffer) => OutgoingAttribute[], creds?: Credentials, txid: Buffer = randomBytes(12)): { bytes: Buffer; txid: Buffer } {
   const list = attrs(txid);
   let key: Buffer | undefined;
   if (creds?.realm && creds.nonce) {
