@@ -1,0 +1,77 @@
+// Interop with clients nobody here wrote: coturn's turnutils_stunclient and turnutils_uclient against
+// traverse-turn, with turnutils_peer as the peer. Loopback only; every process is stopped by PID.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { metricValue, runUclient, startPeer, startTraverseTurn, type Started, type TurnProcess } from './support.ts';
+
+const LOAD = ['-m', '4', '-n', '100', '-l', '400', '-c', '127.0.0.1']; // 4 sessions × 100 messages of 400 bytes
+
+describe('traverse-turn with coturn clients', () => {
+  let turn: TurnProcess;
+  let peer: Started & { port: number };
+
+  before(async () => {
+    turn = await startTraverseTurn(['--min-port', '47000', '--max-port', '47999', '--user', 'u:p', '--realm', 'test',
+      '--use-auth-secret', '--static-auth-secret', 'sekrit', '--allow-loopback-peers', '--prometheus', '0']);
+    peer = await startPeer();
+  });
+  after(async () => {
+    await peer?.stop();
+    await turn?.stop();
+  });
+
+  test('turnutils_stunclient gets its reflexive address over UDP', () => {
+    const r = spawnSync('turnutils_stunclient', ['-p', String(turn.udpPort), '127.0.0.1'], { encoding: 'utf8', timeout: 20_000 });
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /UDP reflexive addr: 127\.0\.0\.1:\d+/);
+  });
+
+  const cases: { name: string; flags: string[]; tls?: boolean }[] = [
+    { name: 'UDP with channels', flags: [] },
+    { name: 'UDP with Send indications', flags: ['-s'] },
+    { name: 'TCP with channels', flags: ['-t'] },
+    { name: 'TCP with Send indications', flags: ['-t', '-s'] },
+    { name: 'TLS with channels', flags: ['-t', '-S'], tls: true },
+    { name: 'TLS with Send indications', flags: ['-t', '-S', '-s'], tls: true },
+  ];
+  for (const c of cases) {
+    test(`turnutils_uclient over ${c.name}, long-term credentials: 0 lost`, async () => {
+      const transport = c.tls ? 'tls' : c.flags.includes('-t') ? 'tcp' : 'udp';
+      const before = await metricValue(turn.metricsUrl!, 'turn_relayed_packets_total', { transport, direction: 'to_client' });
+      const r = await runUclient([...c.flags, '-u', 'u', '-w', 'p', '-e', '127.0.0.1', '-r', String(peer.port), '-p', String(c.tls ? turn.tlsPort : turn.udpPort), ...LOAD]);
+      assert.deepEqual(r.errors, [], r.output.slice(-2000));
+      assert.equal(r.lost, 0, r.output.slice(-2000));
+      assert.equal(r.sent, 400);
+      assert.equal(r.received, 400);
+      // The server's own count: every message came back through the relay.
+      const relayed = (await metricValue(turn.metricsUrl!, 'turn_relayed_packets_total', { transport, direction: 'to_client' })) - before;
+      assert.ok(relayed >= 400, `server relayed ${relayed} packets to ${transport} clients`);
+    });
+  }
+
+  test('turnutils_uclient with a TURN REST secret (-W): 0 lost', async () => {
+    const r = await runUclient(['-W', 'sekrit', '-u', 'someone', '-e', '127.0.0.1', '-r', String(peer.port), '-p', String(turn.udpPort), ...LOAD]);
+    assert.deepEqual(r.errors, [], r.output.slice(-2000));
+    assert.equal(r.lost, 0);
+    assert.equal(r.received, 400);
+  });
+
+  test('turnutils_uclient with a wrong REST secret is refused', async () => {
+    const r = await runUclient(['-W', 'wrong', '-u', 'someone', '-e', '127.0.0.1', '-r', String(peer.port), '-p', String(turn.udpPort), '-m', '1', '-n', '5', '-c', '127.0.0.1'], 30_000);
+    assert.notEqual(r.received, 5);
+    assert.ok((await metricValue(turn.metricsUrl!, 'turn_auth_failures_total')) >= 1);
+  });
+});
+
+test('a peer on 127.0.0.1 is refused with 403 unless --allow-loopback-peers', async (t) => {
+  const turn = await startTraverseTurn(['--min-port', '48000', '--max-port', '48999', '--user', 'u:p', '--realm', 'test', '--no-tls']);
+  const peer = await startPeer();
+  t.after(async () => {
+    await peer.stop();
+    await turn.stop();
+  });
+  const r = await runUclient(['-u', 'u', '-w', 'p', '-e', '127.0.0.1', '-r', String(peer.port), '-p', String(turn.udpPort), '-m', '1', '-n', '5', '-c', '127.0.0.1'], 30_000);
+  assert.match(r.output, /error 403/);
+  assert.match(turn.output(), /"msg":"peer refused"/);
+});
