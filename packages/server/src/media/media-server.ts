@@ -1,0 +1,185 @@
+// MediaServer: streams by name, their publishers and players. It knows nothing of WebSockets: callers
+// hand it requests with a status callback, and it answers with SDP or a MediaError.
+import { STREAM_STATUS, STREAM_STATUS_INFO, type StreamStatus } from '@traverse/protocol/constants';
+import type { Logger } from 'pino';
+import { Player } from './player.ts';
+import { Publisher } from './publisher.ts';
+import type { MediaNetworkOptions } from './peer-factory.ts';
+import type { SessionTimeouts } from './session.ts';
+import { Stream } from './stream.ts';
+import { MediaError, type MediaStats, type SessionInfo, type SessionRequest } from './types.ts';
+
+export interface MediaServerOptions {
+  network: MediaNetworkOptions;
+  timeouts: SessionTimeouts;
+  /** Key-frame requests to one publisher are at least this far apart. */
+  keyFrameIntervalMs: number;
+  logger: Logger;
+}
+
+export interface TerminateFilter {
+  mediaSessionId?: string;
+  mediaSessionIds?: string[];
+  name?: string;
+  published?: boolean;
+  status?: string;
+}
+
+export class MediaServer {
+  readonly #streams = new Map<string, Stream>();
+  readonly #sessions = new Map<string, Publisher | Player>();
+  readonly stats: MediaStats = { rtpPacketsIn: 0, rtpBytesIn: 0, rtpPacketsOut: 0, rtpBytesOut: 0, keyFrameRequests: 0, nacksReceived: 0 };
+  readonly #log: Logger;
+
+  constructor(private readonly options: MediaServerOptions) {
+    this.#log = options.logger.child({ component: 'media' });
+  }
+
+  #checkId(id: string): void {
+    if (this.#sessions.has(id)) throw new MediaError(STREAM_STATUS_INFO.MEDIASESSION_ID_ALREADY_IN_USE);
+  }
+
+  /** Starts publishing; resolves with the SDP answer. The final status arrives through onStatus. */
+  async publish(request: SessionRequest): Promise<string> {
+    this.#checkId(request.mediaSessionId);
+    if (this.#streams.has(request.name)) throw new MediaError(STREAM_STATUS_INFO.STREAM_NAME_ALREADY_IN_USE);
+    let stream: Stream | undefined;
+    const publisher = Publisher.create(request, this.options.network, this.options.timeouts, {
+      onRtp: (kind, rtp) => stream?.forward(kind, rtp),
+      onConnected: () => this.#log.info({ stream: request.name, mediaSessionId: request.mediaSessionId, remote: publisher.remoteAddress() }, 'publishing'),
+      onClosed: () => {
+        this.#sessions.delete(request.mediaSessionId);
+        if (stream && this.#streams.get(request.name) === stream) this.#streams.delete(request.name);
+        stream?.close();
+        for (const player of [...(stream?.players ?? [])]) player.end(STREAM_STATUS.FAILED, this.#endInfo.get(publisher) ?? STREAM_STATUS_INFO.STOPPED_BY_PUBLISHER_STOP);
+        this.#log.info({ stream: request.name, mediaSessionId: request.mediaSessionId, status: publisher.status }, 'publisher ended');
+      },
+    });
+    stream = new Stream(request.name, publisher, this.stats, this.options.keyFrameIntervalMs);
+    this.#sessions.set(request.mediaSessionId, publisher);
+    this.#streams.set(request.name, stream);
+    try {
+      return await publisher.start();
+    } catch (err) {
+      publisher.end(STREAM_STATUS.FAILED, STREAM_STATUS_INFO.FAILED_BY_ERROR);
+      throw err instanceof MediaError ? err : new MediaError(STREAM_STATUS_INFO.FAILED_BY_ERROR, (err as Error).message);
+    }
+  }
+
+  /** Starts playing a published stream; resolves with the SDP answer. */
+  async play(request: SessionRequest): Promise<string> {
+    this.#checkId(request.mediaSessionId);
+    const stream = this.#streams.get(request.name);
+    if (!stream) throw new MediaError(STREAM_STATUS_INFO.STREAM_NOT_FOUND);
+    const stats = this.stats;
+    const player: Player = Player.create(request, this.options.network, this.options.timeouts,
+      { videoCodec: stream.publisher.videoCodec, hasAudio: stream.publisher.hasAudio }, {
+        onConnected: () => {
+          // A new player decodes nothing before a key frame (research/webrtc-stack.md §5 quirk 5).
+          stream.requestKeyFrame();
+          this.#log.info({ stream: request.name, mediaSessionId: request.mediaSessionId, remote: player.remoteAddress() }, 'playing');
+        },
+        onClosed: () => {
+          this.#sessions.delete(request.mediaSessionId);
+          stream.players.delete(player);
+          this.#log.info({ stream: request.name, mediaSessionId: request.mediaSessionId, status: player.status }, 'player ended');
+        },
+        onKeyFrameRequest: () => stream.requestKeyFrame(),
+        onNack: () => stats.nacksReceived++,
+        onSent: (bytes) => {
+          stats.rtpPacketsOut++;
+          stats.rtpBytesOut += bytes;
+        },
+      });
+    this.#sessions.set(request.mediaSessionId, player);
+    stream.players.add(player);
+    try {
+      return await player.start();
+    } catch (err) {
+      player.end(STREAM_STATUS.FAILED, STREAM_STATUS_INFO.FAILED_BY_ERROR);
+      throw err instanceof MediaError ? err : new MediaError(STREAM_STATUS_INFO.FAILED_BY_ERROR, (err as Error).message);
+    }
+  }
+
+  /** Info strings for players when their publisher ends for a reason other than its own stop. */
+  readonly #endInfo = new WeakMap<Publisher, string>();
+
+  /** Ends one session with a final status; false when there is no such session. */
+  stop(mediaSessionId: string, status: StreamStatus, info: string, ownerId?: string): boolean {
+    const session = this.#sessions.get(mediaSessionId);
+    if (!session || (ownerId !== undefined && session.request.ownerId !== ownerId)) return false;
+    session.end(status, info);
+    return true;
+  }
+
+  /** Ends every session of an owner (its socket closed). */
+  stopOwner(ownerId: string): void {
+    for (const s of [...this.#sessions.values()]) {
+      if (s.request.ownerId === ownerId) s.end(s.kind === 'publish' ? STREAM_STATUS.UNPUBLISHED : STREAM_STATUS.STOPPED, STREAM_STATUS_INFO.STOPPED_BY_SESSION_DISCONNECT);
+    }
+  }
+
+  find(filter: TerminateFilter): SessionInfo[] {
+    return this.#match(filter).map((s) => s.info());
+  }
+
+  /** REST /terminate: ends matching sessions; their players hear "Stopped by rest /terminate". */
+  terminate(filter: TerminateFilter): number {
+    const matched = this.#match(filter);
+    for (const s of matched) {
+      if (s.kind === 'publish') {
+        this.#endInfo.set(s, STREAM_STATUS_INFO.STOPPED_BY_REST_TERMINATE);
+        s.end(STREAM_STATUS.UNPUBLISHED, STREAM_STATUS_INFO.STOPPED_BY_REST_TERMINATE);
+      } else {
+        s.end(STREAM_STATUS.FAILED, STREAM_STATUS_INFO.STOPPED_BY_REST_TERMINATE);
+      }
+    }
+    return matched.length;
+  }
+
+  #match(filter: TerminateFilter): (Publisher | Player)[] {
+    const ids = filter.mediaSessionIds ?? (filter.mediaSessionId ? [filter.mediaSessionId] : undefined);
+    return [...this.#sessions.values()].filter((s) =>
+      (!ids || ids.includes(s.id)) &&
+      (filter.name === undefined || s.name === filter.name) &&
+      (filter.published === undefined || (s.kind === 'publish') === filter.published) &&
+      (filter.status === undefined || s.status === filter.status));
+  }
+
+  session(mediaSessionId: string): (Publisher | Player) | undefined {
+    return this.#sessions.get(mediaSessionId);
+  }
+
+  /** Sends a stream event (mute, data) from a publisher to its players. */
+  forwardStreamEvent(publisherId: string, type: string, payload: unknown): number {
+    const publisher = this.#sessions.get(publisherId);
+    if (!publisher || publisher.kind !== 'publish') return 0;
+    const stream = this.#streams.get(publisher.name);
+    let n = 0;
+    for (const player of stream?.players ?? []) {
+      try {
+        player.request.onStreamEvent?.(type, payload);
+        n++;
+      } catch {
+        // One broken listener must not stop the others.
+      }
+    }
+    return n;
+  }
+
+  isPublished(name: string): boolean {
+    return this.#streams.get(name)?.publisher.status === STREAM_STATUS.PUBLISHING;
+  }
+
+  counts(): { publishers: number; players: number; streams: number } {
+    let publishers = 0;
+    let players = 0;
+    for (const s of this.#sessions.values()) s.kind === 'publish' ? publishers++ : players++;
+    return { publishers, players, streams: this.#streams.size };
+  }
+
+  /** Ends every session (server shutdown). */
+  close(info: string = STREAM_STATUS_INFO.STOPPED_BY_SESSION_DISCONNECT): void {
+    for (const s of [...this.#sessions.values()]) s.end(s.kind === 'publish' ? STREAM_STATUS.UNPUBLISHED : STREAM_STATUS.STOPPED, info);
+  }
+}

@@ -1,0 +1,43 @@
+// A stream: one publisher under a name and the players of that name. It forwards RTP and coalesces
+// key-frame requests, so a burst of joining players or PLIs costs the publisher one PLI.
+import type { RtpPacket } from 'werift';
+import type { Player } from './player.ts';
+import type { Publisher } from './publisher.ts';
+import type { MediaStats } from './types.ts';
+
+export class Stream {
+  readonly players = new Set<Player>();
+  #lastKeyFrameRequest = 0;
+  #pendingKeyFrame: NodeJS.Timeout | undefined;
+
+  constructor(
+    readonly name: string,
+    readonly publisher: Publisher,
+    private readonly stats: MediaStats,
+    private readonly keyFrameIntervalMs: number,
+  ) {}
+
+  forward(kind: 'audio' | 'video', rtp: RtpPacket): void {
+    this.stats.rtpPacketsIn++;
+    this.stats.rtpBytesIn += rtp.payload.length + 12;
+    for (const player of this.players) player.send(kind, rtp);
+  }
+
+  /** Asks the publisher for a key frame now, or once the coalescing interval has passed. */
+  requestKeyFrame(): void {
+    if (this.#pendingKeyFrame) return;
+    const wait = this.#lastKeyFrameRequest + this.keyFrameIntervalMs - Date.now();
+    const send = () => {
+      this.#pendingKeyFrame = undefined;
+      this.#lastKeyFrameRequest = Date.now();
+      if (this.publisher.requestKeyFrame()) this.stats.keyFrameRequests++;
+    };
+    if (wait <= 0) send();
+    else this.#pendingKeyFrame = setTimeout(send, wait);
+  }
+
+  close(): void {
+    clearTimeout(this.#pendingKeyFrame);
+    this.#pendingKeyFrame = undefined;
+  }
+}

@@ -1,0 +1,54 @@
+// The contract between the media layer and whoever drives it (signaling, REST). No werift types here.
+import type { StreamStatus } from '@traverse/protocol/constants';
+
+export type SessionKind = 'publish' | 'play';
+
+/** Status updates of one publish or play session, in the WCS vocabulary. */
+export type StatusListener = (status: StreamStatus, info: string) => void;
+
+export interface SessionRequest {
+  mediaSessionId: string;
+  name: string;
+  sdp: string;
+  /** Opaque owner (the signaling connection id); REST shows it as sessionId. */
+  ownerId: string;
+  appKey: string;
+  transport?: string;
+  custom?: unknown;
+  onStatus: StatusListener;
+  /** Stream events (mute, data) for players of this stream. */
+  onStreamEvent?: (type: string, payload: unknown) => void;
+}
+
+export interface SessionInfo {
+  mediaSessionId: string;
+  name: string;
+  kind: SessionKind;
+  ownerId: string;
+  appKey: string;
+  status: StreamStatus;
+  hasAudio: boolean;
+  hasVideo: boolean;
+  audioCodec?: string;
+  videoCodec?: string;
+  transport: string;
+  createDate: number;
+  sdp: string;
+  /** Where the media comes from as seen by the server (a TURN relay address when relayed). */
+  remoteAddress?: string;
+}
+
+export class MediaError extends Error {
+  constructor(readonly info: string, detail?: string) {
+    super(detail ?? info);
+  }
+}
+
+export interface MediaStats {
+  rtpPacketsIn: number;
+  rtpBytesIn: number;
+  rtpPacketsOut: number;
+  rtpBytesOut: number;
+  keyFrameRequests: number;
+  nacksReceived: number;
+}
