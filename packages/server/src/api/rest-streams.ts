@@ -1,0 +1,73 @@
+// WCS-compatible REST: /rest-api/stream/find_all, /find and /terminate (research/wcs-websdk.md §6).
+import { z } from 'zod';
+
+export interface StreamRecord {
+  mediaSessionId: string;
+  name: string;
+  kind: 'publish' | 'play';
+  ownerId: string;
+  appKey: string;
+  status: string;
+  hasAudio: boolean;
+  hasVideo: boolean;
+  audioCodec?: string;
+  videoCodec?: string;
+  transport: string;
+  createDate: number;
+  sdp: string;
+  remoteAddress?: string;
+}
+
+export interface StreamDirectory {
+  find(filter: StreamFilter): StreamRecord[];
+  terminate(filter: StreamFilter): number;
+}
+
+export const findFilterSchema = z.looseObject({
+  name: z.string().max(256).optional(),
+  published: z.boolean().optional(),
+  mediaSessionId: z.string().max(128).optional(),
+  status: z.string().max(64).optional(),
+});
+
+export const terminateFilterSchema = findFilterSchema.extend({
+  mediaSessionIds: z.array(z.string().max(128)).max(1000).optional(),
+});
+
+export type StreamFilter = z.infer<typeof terminateFilterSchema>;
+
+/** The stream object of WCS REST answers. */
+export function wcsStream(r: StreamRecord, nodeId: string): Record<string, unknown> {
+  return {
+    nodeId,
+    appKey: r.appKey,
+    sessionId: r.ownerId,
+    mediaSessionId: r.mediaSessionId,
+    name: r.name,
+    published: r.kind === 'publish',
+    hasVideo: r.hasVideo,
+    hasAudio: r.hasAudio,
+    status: r.status,
+    sdp: r.sdp,
+    audioCodec: r.audioCodec ?? '',
+    videoCodec: r.videoCodec ?? '',
+    record: false,
+    width: 0,
+    height: 0,
+    bitrate: 0,
+    minBitrate: 0,
+    maxBitrate: 0,
+    quality: 0,
+    history: false,
+    gop: 0,
+    fps: 0,
+    audioBitrate: 0,
+    codecImpl: '',
+    transport: r.transport,
+    cvoExtension: false,
+    createDate: r.createDate,
+    mediaType: r.kind,
+    mediaProvider: 'WebRTC',
+    ...(r.remoteAddress ? { remoteAddress: r.remoteAddress } : {}),
+  };
+}

@@ -1,0 +1,141 @@
+// Composition root: config → logger → metrics → embedded TURN → media → signaling → HTTP.
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createServer as createHttpServer, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import { networkInterfaces } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { STREAM_STATUS_INFO } from '@traverse/protocol/constants';
+import type { Logger } from 'pino';
+import { Registry, collectDefaultMetrics } from 'prom-client';
+import { buildHttp } from './api/http.ts';
+import type { ServerConfig } from './config/index.ts';
+import { MediaServer } from './media/index.ts';
+import { createLogger } from './observability/logger.ts';
+import { registerServerMetrics } from './observability/metrics.ts';
+import { Signaling } from './signaling/index.ts';
+import { startEmbeddedTurn, type EmbeddedTurn } from './turn/embedded.ts';
+
+export interface RunningApp {
+  readonly config: ServerConfig;
+  readonly logger: Logger;
+  readonly mediaIps: string[];
+  readonly ports: { http: number; ws: number; https?: number; wss?: number; turn?: { udp?: number; tcp?: number; tls?: number } };
+  readonly media: MediaServer;
+  readonly turn: EmbeddedTurn | undefined;
+  readonly registry: Registry;
+  /** Ends every stream with a status, closes every socket. Idempotent. */
+  stop(): Promise<void>;
+}
+
+const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
+
+function pem(value: string): string {
+  return value.includes('-----BEGIN') ? value : readFileSync(value, 'utf8');
+}
+
+function defaultMediaIp(): string {
+  for (const list of Object.values(networkInterfaces())) {
+    for (const a of list ?? []) if (!a.internal && a.family === 'IPv4') return a.address;
+  }
+  return '127.0.0.1';
+}
+
+function listen(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      const a = server.address();
+      resolve(typeof a === 'object' && a ? a.port : port);
+    });
+  });
+}
+
+export async function startApp(config: ServerConfig, options: { logger?: Logger } = {}): Promise<RunningApp> {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const nodeId = `traverse-${randomUUID().slice(0, 8)}`;
+  const mediaIps = config.mediaIps.length > 0 ? config.mediaIps : [defaultMediaIp()];
+  const tls = config.cert && config.key ? { cert: pem(config.cert), key: pem(config.key) } : undefined;
+  const closers: (() => Promise<void>)[] = [];
+  const closeAll = async () => {
+    for (const close of closers.splice(0).reverse()) await close().catch((err) => logger.warn({ err }, 'error while stopping'));
+  };
+
+  try {
+    const turn = config.turn.enabled ? await startEmbeddedTurn(config, mediaIps, logger, registry) : undefined;
+    if (turn) closers.push(() => turn.close());
+
+    const media = new MediaServer({
+      network: { mediaIps, announcedIps: config.announcedIp ? [config.announcedIp] : [], portRange: [config.mediaPortMin, config.mediaPortMax] },
+      timeouts: { iceMs: config.iceTimeoutSeconds * 1000, dtlsMs: config.dtlsTimeoutSeconds * 1000, gatheringMs: 10_000 },
+      keyFrameIntervalMs: config.keyFrameIntervalMs,
+      logger,
+    });
+    const signaling = new Signaling({
+      media, logger, nodeId,
+      maxConnections: config.maxConnections,
+      maxStreamsPerConnection: config.maxStreamsPerConnection,
+      pingIntervalMs: config.pingIntervalSeconds * 1000,
+    });
+    registerServerMetrics(registry, { connections: () => signaling.connections, sessions: () => media.counts(), media: media.stats, signaling: signaling.counters });
+
+    const started = Date.now();
+    const httpDeps = {
+      logger, registry, nodeId,
+      streams: { find: (f: object) => media.find(f), terminate: (f: object) => media.terminate(f) },
+      examplesDir: config.examplesDir ?? `${repoRoot}examples`,
+      sdkBundle: config.sdkBundle ?? `${repoRoot}packages/sdk/dist/flashphoner.js`,
+      health: () => ({ uptimeSeconds: Math.round((Date.now() - started) / 1000), connections: signaling.connections, ...media.counts(), turnAllocations: turn?.server.stats().allocations }),
+      ...(turn ? { turnCredentials: (host: string | undefined) => turn.credentials(host) } : {}),
+    };
+    const http = await buildHttp(httpDeps);
+    await http.listen({ port: config.httpPort, host: config.listenIp });
+    closers.push(() => http.close());
+    const ports: RunningApp['ports'] = { http: (http.server.address() as { port: number }).port, ws: 0 };
+    if (tls) {
+      const httpsApp = await buildHttp(httpDeps, tls);
+      await httpsApp.listen({ port: config.httpsPort, host: config.listenIp });
+      closers.push(() => httpsApp.close());
+      ports.https = (httpsApp.server.address() as { port: number }).port;
+    }
+
+    const wsServer = createHttpServer((_req, res) => res.writeHead(426, { 'content-type': 'text/plain' }).end('WebSocket signaling endpoint: connect with ws://\n'));
+    signaling.attach(wsServer);
+    ports.ws = await listen(wsServer, config.wsPort, config.listenIp);
+    closers.push(() => new Promise((r) => {
+      wsServer.close(() => r());
+      wsServer.closeAllConnections();
+    }));
+    if (tls) {
+      const wssServer = createHttpsServer(tls, (_req, res) => res.writeHead(426).end('WebSocket signaling endpoint: connect with wss://\n'));
+      signaling.attach(wssServer as unknown as Server);
+      ports.wss = await listen(wssServer as unknown as Server, config.wssPort, config.listenIp);
+      closers.push(() => new Promise((r) => {
+        wssServer.close(() => r());
+        wssServer.closeAllConnections();
+      }));
+    }
+    // Registered last so it runs first: streams end with a status over still-open sockets, then
+    // the sockets close, and only then the listeners.
+    closers.push(async () => {
+      media.close(STREAM_STATUS_INFO.REQUESTED_STREAM_SHUTDOWN);
+      await signaling.close();
+    });
+    if (turn) {
+      const a = turn.server.addresses();
+      ports.turn = { ...(a.udp[0] ? { udp: a.udp[0].port } : {}), ...(a.tcp[0] ? { tcp: a.tcp[0].port } : {}), ...(a.tls[0] ? { tls: a.tls[0].port } : {}) };
+    }
+
+    let stopping: Promise<void> | undefined;
+    return {
+      config, logger, mediaIps, ports, media, turn, registry,
+      stop: () => (stopping ??= closeAll()),
+    };
+  } catch (err) {
+    await closeAll();
+    throw err;
+  }
+}

@@ -1,0 +1,71 @@
+// The whole server's configuration: one zod schema gives the type, the defaults and the errors.
+import { z } from 'zod';
+
+const port = z.number().int().min(0).max(65535);
+const ip = z.string().regex(/^[0-9a-fA-F.:]+$/, 'not an IP address');
+
+export const configSchema = z.object({
+  /** HTTP: example pages, SDK bundle, REST API, /health, /metrics, /turn-credentials. */
+  httpPort: port.default(8888),
+  /** HTTPS with the same content, when a certificate is configured. */
+  httpsPort: port.default(8444),
+  /** WebSocket signaling (plain). */
+  wsPort: port.default(8080),
+  /** WebSocket signaling over TLS, when a certificate is configured. */
+  wssPort: port.default(8443),
+  /** Address the HTTP and WebSocket listeners bind to. */
+  listenIp: ip.default('0.0.0.0'),
+  /** PEM certificate and key (text or file paths) for HTTPS and WSS. */
+  cert: z.string().optional(),
+  key: z.string().optional(),
+  /** Addresses WebRTC media binds to and offers as candidates. Default: the first non-internal IPv4, else 127.0.0.1. */
+  mediaIps: z.array(ip).default([]),
+  /** Public address offered instead of the media IPs (server behind NAT). */
+  announcedIp: ip.optional(),
+  /** UDP port range for WebRTC media. */
+  mediaPortMin: port.default(40000),
+  mediaPortMax: port.default(44999),
+  iceTimeoutSeconds: z.number().positive().default(20),
+  dtlsTimeoutSeconds: z.number().positive().default(10),
+  /** Key-frame requests to one publisher are at least this far apart. */
+  keyFrameIntervalMs: z.number().int().min(0).default(500),
+  /** Server → client ping, for clients that detect dead connections (stock SDK receiveProbes). */
+  pingIntervalSeconds: z.number().positive().default(5),
+  maxStreamsPerConnection: z.number().int().min(1).default(16),
+  maxConnections: z.number().int().min(1).default(5000),
+  turn: z
+    .object({
+      enabled: z.boolean().default(true),
+      port: port.default(3478),
+      tlsPort: port.default(5349),
+      tls: z.boolean().default(true),
+      listeningIps: z.array(ip).default(['0.0.0.0']),
+      relayIps: z.array(ip).default([]),
+      /** Public address of the relay when the server is behind NAT. */
+      externalIp: ip.optional(),
+      minPort: port.default(49152),
+      maxPort: port.default(65535),
+      realm: z.string().default('traverse'),
+      /** Shared secret for time-limited credentials; random at each start when not set. */
+      secret: z.string().min(16, 'at least 16 characters').optional(),
+      /** Lifetime of credentials handed out by GET /turn-credentials. */
+      credentialTtlSeconds: z.number().int().min(60).default(12 * 3600),
+      /** A static "user:password" for demo pages and external tools. */
+      demoUser: z.string().regex(/^[^:]+:.+$/, 'expected user:password').optional(),
+      /** Host name put in the TURN URLs of /turn-credentials; default: the Host of the request. */
+      publicHost: z.string().optional(),
+      /** TLS certificate for TURN/TLS; default: the server's cert, else a self-signed one. */
+      cert: z.string().optional(),
+      key: z.string().optional(),
+    })
+    .strict()
+    .prefault({}),
+  /** Folder of the example pages served at /. */
+  examplesDir: z.string().optional(),
+  /** Path of the browser SDK bundle served at /sdk/flashphoner.js. */
+  sdkBundle: z.string().optional(),
+  logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+}).strict();
+
+export type ServerConfig = z.output<typeof configSchema>;
+export type ServerSettings = z.input<typeof configSchema>;

@@ -1,0 +1,204 @@
+// One signaling connection: the Flashphoner WCS protocol over a WebSocket (research/wcs-websdk.md §3).
+// Every frame is validated; a bad one gets a clear FAILED/fail answer and the connection carries on.
+import { randomUUID } from 'node:crypto';
+import {
+  CLIENT_MESSAGE, STREAM_STATUS, STREAM_STATUS_INFO, parseClientMessage, serverMessage,
+  type ClientMessage, type ServerFrame, type StreamStatus,
+} from '@traverse/protocol';
+import type { Logger } from 'pino';
+import type { MediaService, SignalingCounters } from './types.ts';
+
+export interface ConnectionOptions {
+  id: string;
+  nodeId: string;
+  remote: string;
+  media: MediaService;
+  logger: Logger;
+  maxStreams: number;
+  counters: SignalingCounters;
+  send(frame: ServerFrame): void;
+}
+
+interface OwnedStream {
+  name: string;
+  published: boolean;
+  hasAudio: boolean;
+  hasVideo: boolean;
+}
+
+export class SignalingConnection {
+  #established = false;
+  #appKey = 'defaultApp';
+  readonly #streams = new Map<string, OwnedStream>();
+  readonly #log: Logger;
+  #closed = false;
+
+  constructor(private readonly o: ConnectionOptions) {
+    this.#log = o.logger.child({ connection: o.id });
+  }
+
+  get id(): string {
+    return this.o.id;
+  }
+
+  handleFrame(frame: string): void {
+    if (this.#closed) return;
+    this.o.counters.messages++;
+    const parsed = parseClientMessage(frame);
+    if (!parsed.ok) {
+      this.o.counters.invalidMessages++;
+      this.#log.warn({ error: parsed.error, message: parsed.message }, 'invalid message');
+      this.#reject(parsed.message, parsed.mediaSessionId, parsed.error);
+      return;
+    }
+    if (!parsed.known) {
+      this.#log.debug({ message: parsed.message }, 'unknown message ignored');
+      return;
+    }
+    try {
+      this.#dispatch(parsed.value);
+    } catch (err) {
+      this.#log.error({ err }, 'message handler failed');
+    }
+  }
+
+  /** Answers an invalid message: a FAILED status when it named a stream, a `fail` frame otherwise. */
+  #reject(message: string | undefined, mediaSessionId: string | undefined, error: string): void {
+    const streamOp = message === CLIENT_MESSAGE.PUBLISH_STREAM || message === CLIENT_MESSAGE.PLAY_STREAM;
+    if (mediaSessionId && streamOp) {
+      this.#status(mediaSessionId, { name: '', published: message === CLIENT_MESSAGE.PUBLISH_STREAM, hasAudio: false, hasVideo: false }, STREAM_STATUS.FAILED, `${STREAM_STATUS_INFO.FAILED_BY_ERROR}: ${error}`);
+    } else {
+      this.o.send(serverMessage.fail({ apiMethod: message ?? 'unknown', ...(mediaSessionId ? { id: mediaSessionId, status: STREAM_STATUS.FAILED } : {}), info: error }));
+    }
+  }
+
+  #dispatch(msg: ClientMessage): void {
+    switch (msg.message) {
+      case CLIENT_MESSAGE.CONNECTION: {
+        this.#appKey = msg.payload.appKey ?? 'defaultApp';
+        this.#established = true;
+        this.o.send(serverMessage.getUserData({
+          ...msg.payload,
+          appKey: this.#appKey,
+          sessionId: this.o.id,
+          nodeId: this.o.nodeId,
+          authToken: randomUUID(),
+          mediaProviders: ['WebRTC'],
+          clientVersion: msg.payload.clientVersion ?? '2.0',
+        }));
+        this.#log.info({ remote: this.o.remote, appKey: this.#appKey }, 'session established');
+        return;
+      }
+      case CLIENT_MESSAGE.PUBLISH_STREAM:
+      case CLIENT_MESSAGE.PLAY_STREAM:
+        this.#start(msg.message === CLIENT_MESSAGE.PUBLISH_STREAM, msg.payload);
+        return;
+      case CLIENT_MESSAGE.UNPUBLISH_STREAM:
+      case CLIENT_MESSAGE.STOP_STREAM: {
+        const published = msg.message === CLIENT_MESSAGE.UNPUBLISH_STREAM;
+        const final = published ? STREAM_STATUS.UNPUBLISHED : STREAM_STATUS.STOPPED;
+        const id = msg.payload.mediaSessionId;
+        if (!this.o.media.stop(id, final, STREAM_STATUS_INFO.STOPPED_BY_USER, this.o.id)) {
+          // Nothing live under that id (it already ended): still confirm, so the page's stream ends.
+          const known = this.#streams.get(id);
+          this.#status(id, known ?? { name: msg.payload.name ?? '', published, hasAudio: false, hasVideo: false }, final, STREAM_STATUS_INFO.STOPPED_BY_USER);
+        }
+        return;
+      }
+      case CLIENT_MESSAGE.AVAILABLE_STREAM: {
+        const available = this.o.media.isPublished(msg.payload.name);
+        this.o.send(serverMessage.availableStream({
+          id: msg.payload.mediaSessionId ?? '',
+          status: available ? 'true' : 'false',
+          info: available ? 'Available' : STREAM_STATUS_INFO.STREAM_NOT_FOUND,
+        }));
+        return;
+      }
+      case CLIENT_MESSAGE.SEND_DATA:
+        this.o.send(serverMessage.dataStatus({ operationId: msg.payload.operationId, status: 'ACCEPTED' }));
+        return;
+      case CLIENT_MESSAGE.SEND_STREAM_EVENT: {
+        const session = this.o.media.session(msg.payload.mediaSessionId);
+        if (!session || session.kind !== 'publish' || session.request.ownerId !== this.o.id) {
+          this.o.send(serverMessage.fail({ apiMethod: 'sendStreamEvent', id: msg.payload.mediaSessionId, info: 'no published stream with this mediaSessionId on this connection' }));
+          return;
+        }
+        this.o.media.forwardStreamEvent(msg.payload.mediaSessionId, msg.payload.type, msg.payload.payload);
+        return;
+      }
+      case CLIENT_MESSAGE.PING:
+        this.o.send({ message: 'pong', data: [null] });
+        return;
+      case CLIENT_MESSAGE.PONG:
+        return;
+    }
+  }
+
+  #start(published: boolean, p: { mediaSessionId: string; name: string; sdp: string; hasAudio?: boolean | undefined; hasVideo?: boolean | undefined; transport?: string | undefined; custom?: unknown }): void {
+    const owned: OwnedStream = { name: p.name, published, hasAudio: p.hasAudio ?? true, hasVideo: p.hasVideo ?? true };
+    if (!this.#established) {
+      this.#status(p.mediaSessionId, owned, STREAM_STATUS.FAILED, STREAM_STATUS_INFO.SESSION_NOT_READY);
+      return;
+    }
+    if (this.#streams.size >= this.o.maxStreams) {
+      this.#status(p.mediaSessionId, owned, STREAM_STATUS.FAILED, `${STREAM_STATUS_INFO.FAILED_BY_ERROR}: more than ${this.o.maxStreams} streams on one connection`);
+      return;
+    }
+    if (this.#streams.has(p.mediaSessionId)) {
+      this.#status(p.mediaSessionId, owned, STREAM_STATUS.FAILED, STREAM_STATUS_INFO.MEDIASESSION_ID_ALREADY_IN_USE);
+      return;
+    }
+    this.#streams.set(p.mediaSessionId, owned);
+    const request = {
+      mediaSessionId: p.mediaSessionId,
+      name: p.name,
+      sdp: p.sdp,
+      ownerId: this.o.id,
+      appKey: this.#appKey,
+      ...(p.transport ? { transport: p.transport } : {}),
+      custom: p.custom,
+      onStatus: (status: StreamStatus, info: string) => {
+        if (status !== STREAM_STATUS.PUBLISHING && status !== STREAM_STATUS.PLAYING) this.#streams.delete(p.mediaSessionId);
+        this.#status(p.mediaSessionId, owned, status, info);
+      },
+      onStreamEvent: (type: string, payload: unknown) => {
+        this.o.send(serverMessage.streamEvent({ mediaSessionId: p.mediaSessionId, type, ...(payload !== undefined ? { payload } : {}) }));
+      },
+    };
+    const started = published ? this.o.media.publish(request) : this.o.media.play(request);
+    started.then(
+      (answer) => {
+        if (!this.#closed) this.o.send(serverMessage.setRemoteSDP(p.mediaSessionId, answer));
+      },
+      (err: unknown) => {
+        this.#streams.delete(p.mediaSessionId);
+        const info = typeof (err as { info?: unknown }).info === 'string' ? (err as { info: string }).info : STREAM_STATUS_INFO.FAILED_BY_ERROR;
+        this.#log.info({ stream: p.name, mediaSessionId: p.mediaSessionId, info, detail: (err as Error).message }, published ? 'publish refused' : 'play refused');
+        this.#status(p.mediaSessionId, owned, STREAM_STATUS.FAILED, info);
+      },
+    );
+  }
+
+  #status(mediaSessionId: string, s: OwnedStream, status: StreamStatus, info: string): void {
+    this.o.send(serverMessage.streamStatus({
+      mediaSessionId,
+      name: s.name,
+      published: s.published,
+      hasVideo: s.hasVideo,
+      hasAudio: s.hasAudio,
+      status,
+      info,
+      sessionId: this.o.id,
+      appKey: this.#appKey,
+      mediaProvider: 'WebRTC',
+    }));
+  }
+
+  /** The socket closed: every stream of this connection ends. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.o.media.stopOwner(this.o.id);
+    this.#log.info({ remote: this.o.remote }, 'session closed');
+  }
+}

@@ -1,0 +1,64 @@
+// The embedded TURN server: @traverse/turn with the media addresses allowed as peers (everything
+// else keeps the safe defaults) and time-limited credentials for the pages.
+import { randomBytes } from 'node:crypto';
+import { createTurnServer, mintRestCredentials, type TurnServer } from '@traverse/turn';
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import type { ServerConfig } from '../config/index.ts';
+
+export interface EmbeddedTurn {
+  server: TurnServer;
+  /** What GET /turn-credentials answers. */
+  credentials(requestHost: string | undefined): { urls: string[]; username: string; credential: string; ttl: number };
+  close(): Promise<void>;
+}
+
+function hostOnly(host: string): string {
+  if (host.startsWith('[')) return host.slice(0, host.indexOf(']') + 1);
+  const colon = host.lastIndexOf(':');
+  return colon > 0 && host.indexOf(':') === colon ? host.slice(0, colon) : host;
+}
+
+export async function startEmbeddedTurn(config: ServerConfig, mediaIps: string[], logger: Logger, registry: Registry): Promise<EmbeddedTurn> {
+  const t = config.turn;
+  const secret = t.secret ?? randomBytes(24).toString('base64url');
+  const demo = t.demoUser ? [{ username: t.demoUser.split(':')[0]!, password: t.demoUser.slice(t.demoUser.indexOf(':') + 1) }] : [];
+  const cert = t.cert ?? config.cert;
+  const key = t.key ?? config.key;
+  const server = await createTurnServer({
+    listeningIps: t.listeningIps,
+    listeningPort: t.port,
+    tlsListeningPort: t.tlsPort,
+    tls: t.tls,
+    relayIps: t.relayIps,
+    ...(t.externalIp ? { externalIp: t.externalIp } : {}),
+    minPort: t.minPort,
+    maxPort: t.maxPort,
+    realm: t.realm,
+    authSecret: secret,
+    users: demo,
+    ...(cert && key ? { cert, pkey: key } : {}),
+    // The media server is the peer browsers relay to; its addresses may be private or loopback.
+    allowedPeerIps: [...new Set([...mediaIps, ...(config.announcedIp ? [config.announcedIp] : [])])],
+    logger,
+    metrics: registry,
+  });
+  const a = server.addresses();
+  const udpPort = a.udp[0]?.port ?? a.tcp[0]?.port;
+  const tcpPort = a.tcp[0]?.port;
+  const tlsPort = a.tls[0]?.port;
+  return {
+    server,
+    credentials(requestHost) {
+      const host = t.publicHost ?? hostOnly(requestHost ?? '127.0.0.1');
+      const minted = mintRestCredentials({ secret, user: 'traverse', ttlSeconds: t.credentialTtlSeconds });
+      const urls = [
+        ...(a.udp.length > 0 ? [`turn:${host}:${udpPort}?transport=udp`] : []),
+        ...(tcpPort ? [`turn:${host}:${tcpPort}?transport=tcp`] : []),
+        ...(tlsPort ? [`turns:${host}:${tlsPort}?transport=tcp`] : []),
+      ];
+      return { urls, username: minted.username, credential: minted.credential, ttl: t.credentialTtlSeconds };
+    },
+    close: () => server.close(),
+  };
+}

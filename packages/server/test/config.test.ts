@@ -1,0 +1,49 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError, loadConfig, validateConfig } from '../src/config/index.ts';
+import { helpText } from '../src/config/load.ts';
+
+test('defaults are the documented ports, with the embedded TURN on', () => {
+  const c = validateConfig({});
+  assert.equal(c.httpPort, 8888);
+  assert.equal(c.wsPort, 8080);
+  assert.equal(c.wssPort, 8443);
+  assert.equal(c.turn.enabled, true);
+  assert.equal(c.turn.port, 3478);
+  assert.equal(c.turn.tlsPort, 5349);
+});
+
+test('file < environment < flags, for top-level and TURN settings', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'traverse-config-'));
+  const file = join(dir, 'config.json');
+  writeFileSync(file, JSON.stringify({ httpPort: 1000, wsPort: 1001, turn: { realm: 'from-file', port: 4000 } }));
+  const { config } = loadConfig(['--config', file, '--ws-port', '2001', '--turn-port=5000', '--media-ip', '10.0.0.1', '--media-ip', '10.0.0.2', '--no-turn-tls'],
+    { TRAVERSE_HTTP_PORT: '3000', TRAVERSE_WS_PORT: '3001', TRAVERSE_TURN_REALM: 'from-env' });
+  assert.equal(config.httpPort, 3000);
+  assert.equal(config.wsPort, 2001);
+  assert.equal(config.turn.realm, 'from-env');
+  assert.equal(config.turn.port, 5000);
+  assert.equal(config.turn.tls, false);
+  assert.deepEqual(config.mediaIps, ['10.0.0.1', '10.0.0.2']);
+  assert.equal(loadConfig(['--no-turn'], {}).config.turn.enabled, false);
+});
+
+test('errors name the field', () => {
+  assert.throws(() => loadConfig(['--http-port', 'abc'], {}), /--http-port: not a number/);
+  assert.throws(() => loadConfig(['--bogus'], {}), /unknown option --bogus/);
+  assert.throws(() => loadConfig([], { TRAVERSE_TURN: 'maybe' }), /TRAVERSE_TURN: expected true or false/);
+  assert.throws(() => validateConfig({ httpPort: 70000 }), (e: ConfigError) => /httpPort/.test(e.message));
+  assert.throws(() => validateConfig({ turn: { secret: 'short' } }), /turn\.secret: at least 16 characters/);
+  assert.throws(() => validateConfig({ turn: { demoUser: 'nopassword' } }), /turn\.demoUser/);
+  assert.throws(() => validateConfig({ mediaPortMin: 5, mediaPortMax: 4 }), /mediaPortMin/);
+  assert.throws(() => validateConfig({ surprise: 1 }), /surprise|Unrecognized/);
+  assert.throws(() => loadConfig(['--config', '/nonexistent/x.json'], {}), /config file/);
+});
+
+test('--help lists the options the issue names', () => {
+  const help = helpText();
+  for (const f of ['--http-port', '--ws-port', '--turn-port', '--media-ip', '--announced-ip', '--config']) assert.ok(help.includes(f), f);
+});

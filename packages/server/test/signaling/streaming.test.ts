@@ -1,0 +1,180 @@
+// The WCS protocol end to end in Node: werift peers publish and play through the real server.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { testApp } from '../support/app.ts';
+import { TestPlayer, TestPublisher, until } from '../support/werift-client.ts';
+import { WsClient, newId, playPayload, publishPayload } from '../support/ws-client.ts';
+
+test('connection → getUserData echoes the client fields and names the session', async (t) => {
+  const app = await testApp();
+  t.after(() => app.stop());
+  const c = await WsClient.connect(app.wsUrl);
+  t.after(() => c.close());
+  c.send('connection', { appKey: 'defaultApp', mediaProviders: ['WebRTC'], clientVersion: '2.0', custom: { token: 'abc' } });
+  const f = await c.next((x) => x.message === 'getUserData');
+  const data = f.data[0] as Record<string, unknown>;
+  assert.equal(data.appKey, 'defaultApp');
+  assert.deepEqual(data.custom, { token: 'abc' });
+  assert.equal(typeof data.sessionId, 'string');
+  assert.ok(Array.isArray(f.data));
+  // The server pings; the client's pong is accepted.
+  await c.next((x) => x.message === 'ping', 5000);
+});
+
+test('publish → two players → stop play → publisher drop, over the WebSocket protocol', async (t) => {
+  const app = await testApp();
+  const publisher = new TestPublisher();
+  const players = [new TestPlayer(), new TestPlayer()];
+  const pubWs = await WsClient.establish(app.wsUrl);
+  const playWs = await WsClient.establish(app.wsUrl);
+  t.after(async () => {
+    pubWs.close();
+    playWs.close();
+    await Promise.all([publisher.close(), ...players.map((p) => p.close())]);
+    await app.stop();
+  });
+  const pubId = newId();
+  pubWs.send('publishStream', publishPayload(pubId, 'cam', await publisher.offer()));
+  await publisher.accept(await pubWs.answer(pubId));
+  const publishing = await pubWs.status(pubId);
+  assert.equal(publishing.status, 'PUBLISHING');
+  assert.equal(publishing.published, true);
+  publisher.startSending(50);
+
+  const ids = [newId(), newId()];
+  for (const [i, p] of players.entries()) {
+    playWs.send('playStream', playPayload(ids[i]!, 'cam', await p.offer()));
+    await p.accept(await playWs.answer(ids[i]!));
+  }
+  for (const id of ids) assert.equal((await playWs.status(id)).status, 'PLAYING');
+  await until(() => publisher.pliCount > 0, 5000, 'key-frame request at the publisher');
+  await until(() => players.every((p) => p.videoIndexes.length > 30), 10_000, 'video at both players');
+  for (const p of players) for (let i = 1; i < p.videoIndexes.length; i++) assert.equal(p.videoIndexes[i], p.videoIndexes[i - 1]! + 1);
+
+  // REST sees the three sessions.
+  const all = (await (await fetch(`${app.httpUrl}/rest-api/stream/find_all`)).json()) as { mediaType: string; name: string }[];
+  assert.deepEqual(all.map((s) => s.mediaType).sort(), ['play', 'play', 'publish']);
+
+  playWs.send('stopStream', { mediaSessionId: ids[0], name: 'cam', published: false, status: 'PLAYING' });
+  assert.deepEqual(await playWs.status(ids[0]!).then((s) => [s.status, s.info]), ['STOPPED', 'Stopped by user']);
+
+  // The publisher's socket drops: the remaining player fails within 2 s.
+  const dropped = Date.now();
+  pubWs.ws.terminate();
+  const failed = await playWs.status(ids[1]!, 2000);
+  assert.deepEqual([failed.status, failed.info], ['FAILED', 'Stopped by publisher stop']);
+  assert.ok(Date.now() - dropped < 2000);
+  await until(() => app.media.counts().streams === 0, 2000, 'cleanup');
+  assert.deepEqual(app.media.counts(), { publishers: 0, players: 0, streams: 0 });
+});
+
+test('duplicate name, unknown name, duplicate mediaSessionId and unpublish give WCS statuses', async (t) => {
+  const app = await testApp();
+  const a = new TestPublisher();
+  const b = new TestPublisher();
+  const p = new TestPlayer();
+  const ws = await WsClient.establish(app.wsUrl);
+  t.after(async () => {
+    ws.close();
+    await Promise.all([a.close(), b.close(), p.close()]);
+    await app.stop();
+  });
+  const id = newId();
+  ws.send('publishStream', publishPayload(id, 'dup', await a.offer()));
+  await a.accept(await ws.answer(id));
+  assert.equal((await ws.status(id)).status, 'PUBLISHING');
+  const second = newId();
+  ws.send('publishStream', publishPayload(second, 'dup', await b.offer()));
+  assert.deepEqual(await ws.status(second).then((s) => [s.status, s.info]), ['FAILED', 'Stream name is already in use']);
+  ws.send('publishStream', publishPayload(id, 'other', await b.offer()));
+  assert.deepEqual(await ws.status(id).then((s) => [s.status, s.info]), ['FAILED', 'MediaSessionId is already in use']);
+  const play = newId();
+  ws.send('playStream', playPayload(play, 'nobody', await p.offer()));
+  assert.deepEqual(await ws.status(play).then((s) => [s.status, s.info]), ['FAILED', 'Stream not found']);
+  ws.send('availableStream', { mediaSessionId: 'q', name: 'dup' });
+  assert.equal(((await ws.next((f) => f.message === 'availableStream')).data[0] as { status: string }).status, 'true');
+  ws.send('unPublishStream', { mediaSessionId: id, name: 'dup', published: true, status: 'PUBLISHING' });
+  assert.deepEqual(await ws.status(id).then((s) => [s.status, s.info]), ['UNPUBLISHED', 'Stopped by user']);
+  ws.send('availableStream', { mediaSessionId: 'q', name: 'dup' });
+  assert.equal(((await ws.next((f) => f.message === 'availableStream')).data[0] as { status: string }).status, 'false');
+});
+
+test('malformed frames get a clear answer and the connection and others carry on', async (t) => {
+  const app = await testApp();
+  const ws = await WsClient.establish(app.wsUrl);
+  const other = await WsClient.establish(app.wsUrl);
+  t.after(async () => {
+    ws.close();
+    other.close();
+    await app.stop();
+  });
+  ws.raw('{"message": ');
+  assert.match(((await ws.next((f) => f.message === 'fail')).data[0] as { info: string }).info, /malformed JSON/);
+  ws.raw('[1,2,3]');
+  assert.match(((await ws.next((f) => f.message === 'fail')).data[0] as { info: string }).info, /bad envelope/);
+  ws.send('publishStream', { mediaSessionId: 'm1', name: 'x' });
+  const failed = await ws.status('m1');
+  assert.equal(failed.status, 'FAILED');
+  assert.match(failed.info, /sdp/);
+  ws.send('pushLogs', { logs: 'ignored' });
+  ws.send('sendData', { operationId: 'op1', payload: { a: 1 } });
+  assert.deepEqual((await ws.next((f) => f.message === 'DataStatusEvent')).data[0], { operationId: 'op1', status: 'ACCEPTED' });
+  ws.raw('x'.repeat(300 * 1024)); // over the frame limit: this socket is closed by ws
+  await until(() => ws.closed, 5000, 'oversized frame closes the socket');
+  other.send('sendData', { operationId: 'op2', payload: null });
+  assert.deepEqual((await other.next((f) => f.message === 'DataStatusEvent')).data[0], { operationId: 'op2', status: 'ACCEPTED' });
+  assert.ok(app.media.counts().streams === 0);
+});
+
+test('REST terminate stops a stream and its players hear "Stopped by rest /terminate"', async (t) => {
+  const app = await testApp();
+  const pub = new TestPublisher();
+  const player = new TestPlayer();
+  const ws = await WsClient.establish(app.wsUrl);
+  t.after(async () => {
+    ws.close();
+    await Promise.all([pub.close(), player.close()]);
+    await app.stop();
+  });
+  const pubId = newId();
+  ws.send('publishStream', publishPayload(pubId, 'live', await pub.offer()));
+  await pub.accept(await ws.answer(pubId));
+  await ws.status(pubId);
+  const playId = newId();
+  ws.send('playStream', playPayload(playId, 'live', await player.offer()));
+  await player.accept(await ws.answer(playId));
+  assert.equal((await ws.status(playId)).status, 'PLAYING');
+
+  const find = await fetch(`${app.httpUrl}/rest-api/stream/find`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'live', published: true }) });
+  const found = (await find.json()) as Record<string, unknown>[];
+  assert.equal(found.length, 1);
+  assert.equal(found[0]!.mediaSessionId, pubId);
+  assert.equal(found[0]!.videoCodec, 'VP8');
+  assert.equal(found[0]!.mediaProvider, 'WebRTC');
+  assert.equal((await fetch(`${app.httpUrl}/rest-api/stream/find`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"name":"nope"}' })).status, 404);
+  assert.equal((await fetch(`${app.httpUrl}/rest-api/stream/find`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"published":"yes"}' })).status, 400);
+
+  const term = await fetch(`${app.httpUrl}/rest-api/stream/terminate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'live', published: true }) });
+  assert.equal(term.status, 200);
+  assert.deepEqual(await ws.status(pubId).then((s) => [s.status, s.info]), ['UNPUBLISHED', 'Stopped by rest /terminate']);
+  assert.deepEqual(await ws.status(playId).then((s) => [s.status, s.info]), ['FAILED', 'Stopped by rest /terminate']);
+  assert.equal((await fetch(`${app.httpUrl}/rest-api/stream/terminate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).status, 404);
+  assert.equal((await fetch(`${app.httpUrl}/rest-api/stream/find_all`)).status, 404);
+});
+
+test('closing a socket frees every stream of that connection', async (t) => {
+  const app = await testApp();
+  const pub = new TestPublisher();
+  t.after(async () => {
+    await pub.close();
+    await app.stop();
+  });
+  const ws = await WsClient.establish(app.wsUrl);
+  const id = newId();
+  ws.send('publishStream', publishPayload(id, 'gone', await pub.offer()));
+  await pub.accept(await ws.answer(id));
+  await ws.status(id);
+  assert.deepEqual(app.media.counts(), { publishers: 1, players: 0, streams: 1 });
+  ws.close();
+  await until(() => app.media.counts().streams === 0, 3000, 'stream freed');
+});
