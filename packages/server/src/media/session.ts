@@ -3,6 +3,7 @@
 // so the status tells the page that media flows.
 import { STREAM_STATUS, STREAM_STATUS_INFO, type StreamStatus } from '@traverse/protocol/constants';
 import type { RTCPeerConnection } from 'werift';
+import { followBrowserNomination } from './ice-lite-nomination.ts';
 import { announce, waitForGathering, type MediaNetworkOptions } from './peer-factory.ts';
 import type { SessionInfo, SessionKind, SessionRequest } from './types.ts';
 
@@ -50,6 +51,7 @@ export abstract class MediaSession {
   /** Applies the offer, prepares the answer (with candidates), and starts watching the connection. */
   protected async answer(prepare: () => void | Promise<void>): Promise<string> {
     await this.pc.setRemoteDescription({ type: 'offer', sdp: this.request.sdp });
+    followBrowserNomination(this.pc);
     await prepare();
     // DTLS server: the answer says a=setup:passive and the browser connects to us.
     for (const dtls of this.pc.dtlsTransports) dtls.role = 'server';

@@ -11,7 +11,8 @@ export interface PemPair {
 }
 
 export async function selfSignedCertificate(commonName: string, altNames: { dns?: string[]; ips?: string[] } = {}): Promise<PemPair> {
-  x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
+  // Node's webcrypto is the Crypto object the library expects; the DOM and Node typings disagree on it.
+  x509.cryptoProvider.set(webcrypto as never);
   const alg = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
   const keys = (await webcrypto.subtle.generateKey(alg, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
   const now = Date.now();
