@@ -83,18 +83,20 @@ export async function startApp(config: ServerConfig, options: { logger?: Logger 
     registerServerMetrics(registry, { connections: () => signaling.connections, sessions: () => media.counts(), media: media.stats, signaling: signaling.counters });
 
     const started = Date.now();
+    let ports: RunningApp['ports'] = { http: 0, ws: 0 };
     const httpDeps = {
       logger, registry, nodeId,
       streams: { find: (f: object) => media.find(f), terminate: (f: object) => media.terminate(f) },
       examplesDir: config.examplesDir ?? `${repoRoot}examples`,
       sdkBundle: config.sdkBundle ?? `${repoRoot}packages/sdk/dist/flashphoner.js`,
       health: () => ({ uptimeSeconds: Math.round((Date.now() - started) / 1000), connections: signaling.connections, ...media.counts(), turnAllocations: turn?.server.stats().allocations }),
+      serverInfo: () => ({ wsPort: ports.ws, ...(ports.wss ? { wssPort: ports.wss } : {}), turnEnabled: turn !== undefined }),
       ...(turn ? { turnCredentials: (host: string | undefined) => turn.credentials(host) } : {}),
     };
     const http = await buildHttp(httpDeps);
     await http.listen({ port: config.httpPort, host: config.listenIp });
     closers.push(() => http.close());
-    const ports: RunningApp['ports'] = { http: (http.server.address() as { port: number }).port, ws: 0 };
+    ports = { http: (http.server.address() as { port: number }).port, ws: 0 };
     if (tls) {
       const httpsApp = await buildHttp(httpDeps, tls);
       await httpsApp.listen({ port: config.httpsPort, host: config.listenIp });

@@ -15,6 +15,8 @@ export interface HttpDeps {
   examplesDir: string;
   sdkBundle: string;
   health(): Record<string, unknown>;
+  /** What the example pages need to connect: signaling ports. */
+  serverInfo(): Record<string, unknown>;
   turnCredentials?: (host: string | undefined) => unknown;
 }
 
@@ -37,6 +39,7 @@ export async function buildHttp(deps: HttpDeps, https?: { cert: string; key: str
   app.options('/*', async (_req, reply) => reply.code(204).send());
 
   app.get('/health', async () => ({ status: 'ok', ...deps.health() }));
+  app.get('/server-info', async () => deps.serverInfo());
   app.get('/metrics', async (_req, reply) => reply.type(deps.registry.contentType).send(await deps.registry.metrics()));
 
   app.get('/turn-credentials', async (req, reply) => {

@@ -1,0 +1,94 @@
+// Two test hosts in network namespaces joined by a veth pair: "server" and "client". The client
+// can be firewalled (all UDP dropped). Everything the harness creates is removed in destroy(),
+// which also runs on process exit and on SIGINT/SIGTERM.
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+
+export interface Host {
+  ns: string;
+  ip: string;
+}
+
+export interface Topology {
+  server: Host;
+  client: Host;
+  /** Drops every UDP packet entering or leaving the client (loopback excepted). */
+  blockClientUdp(): void;
+  /** Starts a process inside a namespace; it is killed by destroy(). */
+  spawnIn(host: Host, command: string, args: string[], env?: NodeJS.ProcessEnv): ChildProcess;
+  exec(host: Host, command: string, args: string[]): string;
+  destroy(): void;
+}
+
+function run(args: string[]): string {
+  return execFileSync('ip', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+export function requireRoot(): void {
+  if (typeof process.getuid !== 'function' || process.getuid() !== 0) {
+    throw new Error('the firewall tests create network namespaces and need root (CI runs as root): run npm test as root');
+  }
+}
+
+export function createTopology(): Topology {
+  requireRoot();
+  const id = process.pid % 100_000;
+  const server: Host = { ns: `trv-srv-${id}`, ip: `10.${200 + (id % 50)}.${Math.floor(id / 50) % 250}.1` };
+  const client: Host = { ns: `trv-cli-${id}`, ip: server.ip.replace(/\.1$/, '.2') };
+  const vs = `trvs${id}`.slice(0, 15);
+  const vc = `trvc${id}`.slice(0, 15);
+  const children = new Set<ChildProcess>();
+  let destroyed = false;
+
+  const destroy = () => {
+    if (destroyed) return;
+    destroyed = true;
+    for (const c of children) if (c.exitCode === null && c.pid) try { process.kill(c.pid, 'SIGKILL'); } catch { /* gone */ }
+    for (const h of [server, client]) {
+      try {
+        for (const pid of run(['netns', 'pids', h.ns]).split(/\s+/).filter(Boolean)) try { process.kill(Number(pid), 'SIGKILL'); } catch { /* gone */ }
+      } catch { /* namespace absent */ }
+      try { run(['netns', 'del', h.ns]); } catch { /* already gone */ }
+    }
+    process.off('exit', destroy);
+  };
+  process.once('exit', destroy);
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => { destroy(); process.exit(130); });
+
+  try {
+    run(['netns', 'add', server.ns]);
+    run(['netns', 'add', client.ns]);
+    run(['link', 'add', vs, 'type', 'veth', 'peer', 'name', vc]);
+    run(['link', 'set', vs, 'netns', server.ns]);
+    run(['link', 'set', vc, 'netns', client.ns]);
+    for (const [h, dev] of [[server, vs], [client, vc]] as const) {
+      run(['-n', h.ns, 'addr', 'add', `${h.ip}/24`, 'dev', dev]);
+      run(['-n', h.ns, 'link', 'set', dev, 'up']);
+      run(['-n', h.ns, 'link', 'set', 'lo', 'up']);
+    }
+  } catch (err) {
+    destroy();
+    throw err;
+  }
+
+  return {
+    server,
+    client,
+    blockClientUdp() {
+      const ipt = (args: string[]) => execFileSync('ip', ['netns', 'exec', client.ns, 'iptables', ...args], { stdio: 'ignore' });
+      ipt(['-A', 'INPUT', '-i', 'lo', '-j', 'ACCEPT']);
+      ipt(['-A', 'OUTPUT', '-o', 'lo', '-j', 'ACCEPT']);
+      ipt(['-A', 'INPUT', '-p', 'udp', '-j', 'DROP']);
+      ipt(['-A', 'OUTPUT', '-p', 'udp', '-j', 'DROP']);
+    },
+    spawnIn(host, command, args, env) {
+      const child = spawn('ip', ['netns', 'exec', host.ns, command, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: env ?? process.env });
+      children.add(child);
+      child.once('exit', () => children.delete(child));
+      return child;
+    },
+    exec(host, command, args) {
+      return execFileSync('ip', ['netns', 'exec', host.ns, command, ...args], { encoding: 'utf8' });
+    },
+    destroy,
+  };
+}
