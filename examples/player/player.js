@@ -9,9 +9,7 @@
   Flashphoner.init({});
   $("playStream").value = new URLSearchParams(location.search).get("streamName") || "";
   Traverse.signalingUrl().then(function (url) { $("urlServer").value = url; });
-  Traverse.turnCredentials().then(function (c) {
-    iceServers = [{ urls: c.urls.filter(function (u) { return u.indexOf("turn:") === 0; }), username: c.username, credential: c.credential }];
-  }).catch(function () { iceServers = []; });
+  Traverse.turnIceServers().then(function (servers) { iceServers = servers; });
   Traverse.setButton($("playBtn"), "Play", play);
 
   function play() {

@@ -20,6 +20,13 @@
     });
   }
 
+  /** ICE servers for the embedded TURN (UDP and TCP URLs), or none when it is disabled. */
+  function turnIceServers() {
+    return turnCredentials().then(function (c) {
+      return [{ urls: c.urls.filter(function (u) { return u.indexOf("turn:") === 0; }), username: c.username, credential: c.credential }];
+    }).catch(function () { return []; });
+  }
+
   function randomName() {
     return Math.random().toString(16).slice(2, 6);
   }
@@ -36,5 +43,5 @@
     button.onclick = onClick;
   }
 
-  window.Traverse = { signalingUrl: signalingUrl, turnCredentials: turnCredentials, randomName: randomName, setStatus: setStatus, setButton: setButton };
+  window.Traverse = { signalingUrl: signalingUrl, turnCredentials: turnCredentials, turnIceServers: turnIceServers, randomName: randomName, setStatus: setStatus, setButton: setButton };
 })();

@@ -11,9 +11,7 @@
   $("publishStream").value = Traverse.randomName();
   $("playStream").value = $("publishStream").value;
   Traverse.signalingUrl().then(function (url) { $("urlServer").value = url; });
-  Traverse.turnCredentials().then(function (c) {
-    iceServers = [{ urls: c.urls.filter(function (u) { return u.indexOf("turn:") === 0; }), username: c.username, credential: c.credential }];
-  }).catch(function () { iceServers = []; });
+  Traverse.turnIceServers().then(function (servers) { iceServers = servers; });
   Traverse.setButton($("connectBtn"), "Connect", connect);
 
   function connect() {

@@ -1,22 +1,7 @@
 // WCS-compatible REST: /rest-api/stream/find_all, /find and /terminate (research/wcs-websdk.md §6).
 import { z } from 'zod';
+import type { SessionInfo as StreamRecord } from '../media/types.ts';
 
-export interface StreamRecord {
-  mediaSessionId: string;
-  name: string;
-  kind: 'publish' | 'play';
-  ownerId: string;
-  appKey: string;
-  status: string;
-  hasAudio: boolean;
-  hasVideo: boolean;
-  audioCodec?: string;
-  videoCodec?: string;
-  transport: string;
-  createDate: number;
-  sdp: string;
-  remoteAddress?: string;
-}
 
 export interface StreamDirectory {
   find(filter: StreamFilter): StreamRecord[];

@@ -1,18 +1,11 @@
-// What signaling needs from the media layer. Declared here so signaling never depends on werift;
-// the composition root passes the MediaServer, which fits this shape.
+// What signaling needs from the media layer, as an interface: signaling depends on the media layer's
+// types (media/types.ts imports no werift), never on its implementation. The composition root passes
+// the MediaServer, which fits this shape.
 import type { StreamStatus } from '@traverse/protocol/constants';
+import type { SessionRequest } from '../media/types.ts';
 
-export interface MediaRequest {
-  mediaSessionId: string;
-  name: string;
-  sdp: string;
-  ownerId: string;
-  appKey: string;
-  transport?: string;
-  custom?: unknown;
-  onStatus(status: StreamStatus, info: string): void;
-  onStreamEvent?(type: string, payload: unknown): void;
-}
+/** A publish or play request as the media layer takes it. */
+export type MediaRequest = SessionRequest;
 
 export interface MediaService {
   publish(request: MediaRequest): Promise<string>;

@@ -34,7 +34,8 @@ export class TestPublisher {
   #timer: NodeJS.Timeout | undefined;
   sent = 0;
 
-  constructor(address = '127.0.0.1') {
+  /** @param payloadBytes size of each video payload (bytes 4–15 carry the index and the send time). */
+  constructor(address = '127.0.0.1', private readonly payloadBytes = 120) {
     this.pc = clientPc(address);
     this.pc.addTransceiver(this.audio, { direction: 'sendonly' });
     const video = this.pc.addTransceiver(this.video, { direction: 'sendonly' });
@@ -52,9 +53,10 @@ export class TestPublisher {
   /** Sends one VP8 packet whose payload carries `index`, and an Opus packet every third time. */
   sendOne(index: number): void {
     const seq = this.#seq++ & 0xffff;
-    const payload = Buffer.alloc(120);
+    const payload = Buffer.alloc(Math.max(16, this.payloadBytes));
     payload[0] = 0x10; // VP8 payload descriptor: start of partition
     payload.writeUInt32BE(index, 4);
+    payload.writeDoubleBE(performance.now(), 8);
     this.video.writeRtp(new RtpPacket(new RtpHeader({ payloadType: 96, sequenceNumber: seq, timestamp: index * 3000, ssrc: 0x1234, marker: true }), payload));
     if (index % 3 === 0) {
       this.audio.writeRtp(new RtpPacket(new RtpHeader({ payloadType: 111, sequenceNumber: seq, timestamp: index * 960, ssrc: 0x5678 }), Buffer.alloc(40, index & 0xff)));
@@ -83,17 +85,26 @@ export class TestPlayer {
   /** Indexes carried by the video payloads, in arrival order. */
   readonly videoIndexes: number[] = [];
   readonly videoSeqs: number[] = [];
+  /** Milliseconds from the publisher's send to arrival here (same process, same clock). */
+  readonly latencies: number[] = [];
+  videoPackets = 0;
   audioPackets = 0;
 
-  constructor(address = '127.0.0.1') {
+  /** @param keepIndexes false for load runs: count and time packets without keeping every index. */
+  constructor(address = '127.0.0.1', private readonly keepIndexes = true) {
     this.pc = clientPc(address);
     this.pc.addTransceiver('audio', { direction: 'recvonly' });
     this.pc.addTransceiver('video', { direction: 'recvonly' });
     this.pc.onTrack.subscribe((track) => {
       track.onReceiveRtp.subscribe((rtp) => {
         if (track.kind === 'video') {
-          this.videoIndexes.push(rtp.payload.readUInt32BE(4));
-          this.videoSeqs.push(rtp.header.sequenceNumber);
+          this.videoPackets++;
+          if (this.keepIndexes) {
+            this.videoIndexes.push(rtp.payload.readUInt32BE(4));
+            this.videoSeqs.push(rtp.header.sequenceNumber);
+          } else if (this.videoPackets % 10 === 0) {
+            this.latencies.push(performance.now() - rtp.payload.readDoubleBE(8));
+          }
         } else {
           this.audioPackets++;
         }
