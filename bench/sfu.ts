@@ -1,4 +1,4 @@
-// npm run bench:sfu [-- --players 16,64,128,256] [--seconds 20]
+// npm run bench:sfu [-- --players 16,64,128,256] [--seconds 20] [--profile DIR]
 // One werift publisher sends ~1 Mbps of synthetic VP8 (120 packets/s × 1000 B) to the server, and N
 // werift players play it. The server runs as its own process so its CPU can be read from /proc.
 // Prints the server's CPU µs per forwarded packet, loss, publisher→player latency p50/p99 (both ends
@@ -13,6 +13,8 @@ const args = process.argv.slice(2);
 const opt = (name: string, def: string) => (args.includes(name) ? args[args.indexOf(name) + 1]! : def);
 const playerCounts = opt('--players', '16,64,128,256').split(',').map(Number);
 const seconds = Number(opt('--seconds', '20'));
+// --profile DIR: the server writes a V8 CPU profile there (node --cpu-prof) to see where the time goes.
+const profileDir = args.includes('--profile') ? opt('--profile', '') : '';
 const PPS = 120;
 const PAYLOAD = 1000;
 const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
@@ -35,7 +37,7 @@ async function forwarded(httpUrl: string): Promise<number> {
 interface Row { players: number; publisherPps: number; forwardedPps: number; cpuPct: number; usPerPacket: number; lossPct: number; p50: number; p99: number; rssPerPlayerKb: number; ok: boolean }
 
 async function runOne(n: number): Promise<Row> {
-  const server = startProcess(process.execPath, ['--import', 'tsx', 'packages/server/bin/traverse.ts', '--http-port', '0', '--ws-port', '0',
+  const server = startProcess(process.execPath, [...(profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : []), '--import', 'tsx', 'packages/server/bin/traverse.ts', '--http-port', '0', '--ws-port', '0',
     '--listen-ip', '127.0.0.1', '--media-ip', '127.0.0.1', '--no-turn', '--log-level', 'info', '--max-streams-per-connection', '1000'], 600_000);
   try {
     let ports: { http: number; ws: number } | undefined;
@@ -46,7 +48,7 @@ async function runOne(n: number): Promise<Row> {
     }, 20_000, 'server start');
     const httpUrl = `http://127.0.0.1:${ports!.http}`;
     const ws = await WsClient.establish(`ws://127.0.0.1:${ports!.ws}/`);
-    const publisher = new TestPublisher('127.0.0.1', PAYLOAD);
+    const publisher = new TestPublisher({ payloadBytes: PAYLOAD });
     const pubId = newId();
     ws.send('publishStream', publishPayload(pubId, 'bench', await publisher.offer()));
     await publisher.accept(await ws.answer(pubId));
@@ -55,7 +57,7 @@ async function runOne(n: number): Promise<Row> {
     const rss0 = rssKb(server.pid);
     const players: TestPlayer[] = [];
     for (let i = 0; i < n; i++) {
-      const p = new TestPlayer('127.0.0.1', false);
+      const p = new TestPlayer({ keepIndexes: false });
       const id = newId();
       ws.send('playStream', playPayload(id, 'bench', await p.offer()));
       await p.accept(await ws.answer(id, 30_000));

@@ -85,7 +85,10 @@ export class MediaServer {
           this.#log.info({ stream: request.name, mediaSessionId: request.mediaSessionId, status: player.status }, 'player ended');
         },
         onKeyFrameRequest: () => stream.requestKeyFrame(),
-        onNack: () => stats.nacksReceived++,
+        onNack: (lost) => {
+          stats.nacksReceived++;
+          stream.retransmit(player, lost);
+        },
         onSent: (bytes) => {
           stats.rtpPacketsOut++;
           stats.rtpBytesOut += bytes;

@@ -1,25 +1,31 @@
 // A player: the server sends a stream's audio/video to one browser. Its peer connection offers
 // exactly the publisher's codecs, so payload types map one to one.
 import { STREAM_STATUS, STREAM_STATUS_INFO } from '@traverse/protocol/constants';
-import { MediaStream, MediaStreamTrack, type RTCRtpCodecParameters, type RTCRtpSender, type RtpPacket } from 'werift';
+import { MediaStream, MediaStreamTrack, RtcpPayloadSpecificFeedback, type RTCRtpCodecParameters, type RTCRtpSender, type RtpPacket } from 'werift';
 import { codecName, playerCodecs } from './codecs.ts';
 import { summarizeOffer } from './offer.ts';
 import { createPeerConnection, type MediaNetworkOptions } from './peer-factory.ts';
+import { RtpForwarder } from './rtp-forwarder.ts';
 import { MediaSession, type SessionTimeouts } from './session.ts';
 import { MediaError, type SessionRequest } from './types.ts';
+
+/** RTCP payload-specific feedback format of a Full Intra Request (RFC 5104 §4.3.1). */
+const FIR_FORMAT = 4;
 
 export interface PlayerHooks {
   onConnected(): void;
   onClosed(): void;
   onKeyFrameRequest(): void;
-  onNack(): void;
+  /** The player lost these video sequence numbers. */
+  onNack(lost: number[]): void;
   onSent(bytes: number): void;
 }
 
 export class Player extends MediaSession {
   readonly kind = 'play' as const;
-  #audio: RTCRtpSender | undefined;
-  #video: RTCRtpSender | undefined;
+  #audio: RtpForwarder | undefined;
+  #video: RtpForwarder | undefined;
+  #videoSender: RTCRtpSender | undefined;
 
   private constructor(
     request: SessionRequest,
@@ -51,30 +57,45 @@ export class Player extends MediaSession {
         await t.sender.replaceTrack(new MediaStreamTrack({ kind: t.kind }));
         t.sender.setStreams([mediaStream]);
         if (t.kind === 'video') {
-          this.#video = t.sender;
+          this.#video = new RtpForwarder(t.sender);
+          this.#videoSender = t.sender;
           t.sender.onPictureLossIndication.subscribe(() => this.hooks.onKeyFrameRequest());
-          t.sender.onGenericNack.subscribe(() => this.hooks.onNack());
+          t.sender.onGenericNack.subscribe((nack) => this.hooks.onNack(nack.lost));
         } else if (t.kind === 'audio') {
-          this.#audio = t.sender;
+          this.#audio = new RtpForwarder(t.sender);
         }
       }
     });
   }
 
-  /** Forwards one of the publisher's RTP packets. werift rewrites SSRC, payload type and sequence. */
+  /** Forwards one of the publisher's RTP packets (or resends one the player lost). */
   send(kind: 'audio' | 'video', rtp: RtpPacket): void {
     if (this.status !== STREAM_STATUS.PLAYING) return;
-    const sender = kind === 'video' ? this.#video : this.#audio;
-    if (!sender) return;
-    sender.sendRtp(rtp).catch(() => undefined);
-    this.hooks.onSent(rtp.payload.length + 12);
+    const bytes = (kind === 'video' ? this.#video : this.#audio)?.send(rtp) ?? 0;
+    if (bytes > 0) this.hooks.onSent(bytes);
   }
 
   protected onConnected(): void {
+    this.#watchFullIntraRequests();
     this.hooks.onConnected();
   }
 
+  /**
+   * werift's senders handle PLI but not FIR (RFC 5104), which the answer also offers; and a FIR names
+   * its target in the FCI with media SSRC 0, so werift routes it to no sender: read it off the transport.
+   */
+  #watchFullIntraRequests(): void {
+    const sender = this.#videoSender;
+    sender?.dtlsTransport.onRtcp.subscribe((rtcp) => {
+      if (rtcp.type !== RtcpPayloadSpecificFeedback.type || rtcp.feedback.count !== FIR_FORMAT) return;
+      const entries = (rtcp.feedback as { fir?: { ssrc: number }[] }).fir ?? [];
+      if (entries.some((e) => e.ssrc === sender.ssrc)) this.hooks.onKeyFrameRequest();
+    });
+  }
+
   protected onClosed(): void {
+    this.#audio?.close();
+    this.#video?.close();
     this.hooks.onClosed();
   }
 

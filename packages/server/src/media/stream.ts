@@ -1,6 +1,8 @@
-// A stream: one publisher under a name and the players of that name. It forwards RTP and coalesces
-// key-frame requests, so a burst of joining players or PLIs costs the publisher one PLI.
+// A stream: one publisher under a name and the players of that name. It forwards RTP, answers
+// players' NACKs from its retransmission cache, and coalesces key-frame requests, so a burst of
+// joining players or PLIs costs the publisher one PLI.
 import type { RtpPacket } from 'werift';
+import { RetransmissionCache } from './retransmission-cache.ts';
 import type { Player } from './player.ts';
 import type { Publisher } from './publisher.ts';
 import type { MediaStats } from './types.ts';
@@ -9,6 +11,7 @@ export class Stream {
   readonly players = new Set<Player>();
   #lastKeyFrameRequest = 0;
   #pendingKeyFrame: NodeJS.Timeout | undefined;
+  readonly #recentVideo = new RetransmissionCache<RtpPacket>();
 
   constructor(
     readonly name: string,
@@ -20,7 +23,16 @@ export class Stream {
   forward(kind: 'audio' | 'video', rtp: RtpPacket): void {
     this.stats.rtpPacketsIn++;
     this.stats.rtpBytesIn += rtp.payload.length + 12;
+    if (kind === 'video') this.#recentVideo.put(rtp);
     for (const player of this.players) player.send(kind, rtp);
+  }
+
+  /** Resends to one player the video packets it reports lost, those still in the cache. */
+  retransmit(player: Player, lost: readonly number[]): void {
+    for (const sequenceNumber of lost) {
+      const rtp = this.#recentVideo.get(sequenceNumber);
+      if (rtp) player.send('video', rtp);
+    }
   }
 
   /** Asks the publisher for a key frame now, or once the coalescing interval has passed. */

@@ -1,0 +1,68 @@
+// The forwarding hot path: one publisher packet to one player's track. It rewrites SSRC and payload
+// type, keeps the publisher's sequence numbers and timestamps, SRTP-protects and sends, and sends the
+// player a sender report every second. It stands in for werift's RTCRtpSender.sendRtp, which per
+// packet and player clones the packet, rebuilds header extensions, reads the NTP clock, keeps its own
+// history copy and chains several promises (profile in docs/performance.md).
+import { RtcpSenderInfo, RtcpSrPacket, RtpHeader, type RTCRtpSender, type RtpPacket } from 'werift';
+
+const NTP_EPOCH_OFFSET_S = 2_208_988_800;
+const SENDER_REPORT_INTERVAL_MS = 1000;
+
+/** A 64-bit NTP timestamp for a wall-clock time in milliseconds. */
+export function ntpTimestamp(epochMs: number): bigint {
+  const seconds = Math.floor(epochMs / 1000);
+  const fraction = Math.floor(((epochMs - seconds * 1000) / 1000) * 2 ** 32);
+  return (BigInt(seconds + NTP_EPOCH_OFFSET_S) << 32n) | BigInt(fraction);
+}
+
+export class RtpForwarder {
+  // One header object reused for every packet: werift's SRTP serializes it synchronously.
+  readonly #header = new RtpHeader();
+  #packets = 0;
+  #octets = 0;
+  #lastTimestamp = -1;
+  #lastTimestampAtMs = 0;
+  #reportTimer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly sender: RTCRtpSender) {}
+
+  /** Sends one packet; returns the RTP bytes sent (0 when nothing could be sent). */
+  send(rtp: RtpPacket): number {
+    const payloadType = this.sender.codec?.payloadType;
+    // Padding-only packets carry nothing a player decodes (bandwidth probes of the publisher's own link).
+    if (payloadType === undefined || rtp.payload.length === 0) return 0;
+    const source = rtp.header;
+    const header = this.#header;
+    header.payloadType = payloadType;
+    header.ssrc = this.sender.ssrc;
+    header.marker = source.marker;
+    header.sequenceNumber = source.sequenceNumber;
+    header.timestamp = source.timestamp;
+    header.csrc = source.csrc;
+    header.csrcLength = source.csrcLength;
+    if (source.timestamp !== this.#lastTimestamp) {
+      // Once per frame, not per packet: the sender report maps this RTP time to wall-clock time.
+      this.#lastTimestamp = source.timestamp;
+      this.#lastTimestampAtMs = Date.now();
+    }
+    this.#packets++;
+    this.#octets += rtp.payload.length;
+    this.sender.dtlsTransport.sendRtp(rtp.payload, header).catch(() => undefined);
+    this.#reportTimer ??= setInterval(() => this.#sendReport(), SENDER_REPORT_INTERVAL_MS);
+    return rtp.payload.length + 12;
+  }
+
+  close(): void {
+    clearInterval(this.#reportTimer);
+  }
+
+  #sendReport(): void {
+    const senderInfo = new RtcpSenderInfo({
+      ntpTimestamp: ntpTimestamp(this.#lastTimestampAtMs),
+      rtpTimestamp: this.#lastTimestamp,
+      packetCount: this.#packets >>> 0,
+      octetCount: this.#octets >>> 0,
+    });
+    this.sender.dtlsTransport.sendRtcp([new RtcpSrPacket({ ssrc: this.sender.ssrc, senderInfo })]).catch(() => undefined);
+  }
+}

@@ -1,0 +1,142 @@
+// Forwarding details a browser depends on: H.264 with per-player payload types, NACKs answered from
+// the retransmission cache, and players' key-frame requests reaching the publisher, coalesced.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { pino } from 'pino';
+import { MediaServer, type SessionRequest } from '../../src/media/index.ts';
+import { TestPlayer, TestPublisher, until } from '../support/werift-client.ts';
+
+const KEY_FRAME_INTERVAL_MS = 300;
+
+function server() {
+  return new MediaServer({
+    network: { mediaIps: ['127.0.0.1'], announcedIps: [], portRange: [0, 0] },
+    timeouts: { iceMs: 8000, dtlsMs: 8000, gatheringMs: 5000 },
+    keyFrameIntervalMs: KEY_FRAME_INTERVAL_MS,
+    logger: pino({ level: 'silent' }),
+  });
+}
+
+function request(id: string, name: string, sdp: string, statuses: string[][] = []): SessionRequest {
+  return { mediaSessionId: id, name, sdp, ownerId: 'owner', appKey: 'defaultApp', onStatus: (s, i) => statuses.push([s, i]) };
+}
+
+async function publishAndPlay(media: MediaServer, publisher: TestPublisher, players: TestPlayer[]): Promise<string[]> {
+  const pubStatus: string[][] = [];
+  await publisher.accept(await media.publish(request('pub', 's', await publisher.offer(), pubStatus)));
+  await until(() => pubStatus.length > 0, 10_000, 'publisher status');
+  assert.deepEqual(pubStatus, [['PUBLISHING', '']]);
+  publisher.startSending(50);
+  const answers: string[] = [];
+  for (const [i, p] of players.entries()) {
+    const status: string[][] = [];
+    const answer = await media.play(request(`play${i}`, 's', await p.offer(), status));
+    await p.accept(answer);
+    await until(() => status.length > 0, 10_000, 'player status');
+    assert.deepEqual(status, [['PLAYING', '']]);
+    answers.push(answer);
+  }
+  return answers;
+}
+
+test('H.264 is forwarded with each player\'s own payload type', async (t) => {
+  const media = server();
+  const publisher = new TestPublisher({ video: [{ name: 'H264', payloadType: 125 }] });
+  const players = [
+    new TestPlayer({ video: [{ name: 'VP8', payloadType: 96 }, { name: 'H264', payloadType: 102 }] }),
+    new TestPlayer({ video: [{ name: 'H264', payloadType: 107 }] }),
+  ];
+  t.after(async () => {
+    media.close();
+    await Promise.all([publisher.close(), ...players.map((p) => p.close())]);
+  });
+  const answers = await publishAndPlay(media, publisher, players);
+  assert.match(answers[0]!, /a=rtpmap:102 H264\/90000/);
+  assert.doesNotMatch(answers[0]!, /VP8/, 'the player is offered only what the publisher sends');
+  assert.match(answers[1]!, /a=rtpmap:107 H264\/90000/);
+  assert.match(answers[1]!, /packetization-mode=1/);
+  await until(() => players.every((p) => p.videoIndexes.length >= 30), 10_000, 'H.264 at both players');
+  assert.deepEqual([...players[0]!.videoPayloadTypes], [102]);
+  assert.deepEqual([...players[1]!.videoPayloadTypes], [107]);
+  for (const p of players) {
+    for (let i = 1; i < p.videoIndexes.length; i++) assert.equal(p.videoIndexes[i], p.videoIndexes[i - 1]! + 1, 'in order, none lost');
+  }
+  assert.deepEqual(media.find({}).map((s) => [s.kind, s.videoCodec]).sort(), [['play', 'H264'], ['play', 'H264'], ['publish', 'H264']]);
+});
+
+test('a player\'s NACK is answered from the retransmission cache', async (t) => {
+  const media = server();
+  const publisher = new TestPublisher();
+  const player = new TestPlayer();
+  const other = new TestPlayer();
+  t.after(async () => {
+    media.close();
+    await Promise.all([publisher.close(), player.close(), other.close()]);
+  });
+  await publishAndPlay(media, publisher, [player, other]);
+  await until(() => player.videoSeqs.length >= 40, 10_000, 'video at the player');
+  publisher.stopSending();
+  await new Promise((r) => setTimeout(r, 200)); // let the last packets land
+  const lostSeqs = player.videoSeqs.slice(-20, -15);
+  const lostIndexes = player.videoIndexes.slice(-20, -15);
+  const before = player.videoSeqs.length;
+  const otherBefore = other.videoSeqs.length;
+  await player.sendNack(lostSeqs);
+  await until(() => player.videoSeqs.length >= before + lostSeqs.length, 5000, 'retransmissions');
+  assert.deepEqual(player.videoSeqs.slice(before), lostSeqs, 'the same sequence numbers again');
+  assert.deepEqual(player.videoIndexes.slice(before), lostIndexes, 'with the same payloads');
+  assert.equal(media.stats.nacksReceived, 1);
+  assert.equal(other.videoSeqs.length, otherBefore, 'only the player that asked gets them');
+
+  // Packets that have left the cache are not invented.
+  const ancient = (player.videoSeqs[0]! - 5000) & 0xffff;
+  await player.sendNack([ancient]);
+  await until(() => media.stats.nacksReceived === 2, 5000, 'second NACK');
+  await new Promise((r) => setTimeout(r, 200));
+  assert.equal(player.videoSeqs.length, before + lostSeqs.length);
+});
+
+test('players\' PLIs reach the publisher as coalesced key-frame requests', async (t) => {
+  const media = server();
+  const publisher = new TestPublisher();
+  const players = [new TestPlayer(), new TestPlayer()];
+  t.after(async () => {
+    media.close();
+    await Promise.all([publisher.close(), ...players.map((p) => p.close())]);
+  });
+  await publishAndPlay(media, publisher, players);
+  await until(() => players.every((p) => p.videoPackets > 10), 10_000, 'video at the players');
+  await new Promise((r) => setTimeout(r, KEY_FRAME_INTERVAL_MS * 2)); // past the joins' requests
+  const plisBefore = publisher.pliCount;
+  const requestsBefore = media.stats.keyFrameRequests;
+  for (let i = 0; i < 5; i++) for (const p of players) await p.sendPli();
+  await until(() => publisher.pliCount > plisBefore, 3000, 'PLI at the publisher');
+  await new Promise((r) => setTimeout(r, KEY_FRAME_INTERVAL_MS * 2));
+  const sent = media.stats.keyFrameRequests - requestsBefore;
+  assert.ok(sent >= 1 && sent <= 2, `10 PLIs cost the publisher ${sent} key-frame requests`);
+  assert.equal(publisher.pliCount - plisBefore, sent);
+});
+
+test('a FIR asks the publisher for a key frame too, and players get sender reports', async (t) => {
+  const media = server();
+  const publisher = new TestPublisher();
+  const player = new TestPlayer();
+  t.after(async () => {
+    media.close();
+    await Promise.all([publisher.close(), player.close()]);
+  });
+  await publishAndPlay(media, publisher, [player]);
+  await until(() => player.videoPackets > 10, 10_000, 'video at the player');
+  await new Promise((r) => setTimeout(r, KEY_FRAME_INTERVAL_MS * 2));
+  const plisBefore = publisher.pliCount;
+  await player.sendFir(1);
+  await until(() => publisher.pliCount > plisBefore, 3000, 'key-frame request at the publisher after a FIR');
+
+  // Sender reports map RTP time to wall-clock time (lip sync in the browser): the publisher's
+  // 90 kHz RTP clock runs with real time, so both advance alike.
+  await until(() => player.videoSenderReports.length >= 2, 5000, 'two sender reports');
+  const [[ntp0, rtp0], [ntp1, rtp1]] = player.videoSenderReports.slice(-2) as [[number, number], [number, number]];
+  assert.ok(Math.abs(ntp0 - Date.now()) < 5000, 'NTP time is wall-clock time');
+  const rtpMs = ((rtp1 - rtp0) >>> 0) / 90;
+  assert.ok(ntp1 > ntp0 && Math.abs(rtpMs - (ntp1 - ntp0)) < 100, `RTP ${rtpMs} ms vs NTP ${ntp1 - ntp0} ms`);
+});
