@@ -4,3 +4,4 @@ export { parseTurnOptions, turnServerOptionsSchema, TurnConfigError, type TurnSe
 export { mintRestCredentials, restPassword, type RestCredentials } from './auth/index.ts';
 export type { AllocationInfo, AllocationEndReason, TurnEvents, TrafficCounters, TrafficByTransport } from './protocol/index.ts';
 export type { TransportAddress } from './stun/index.ts';
+export { selfSignedCertificate, type PemPair } from './node/certificate.ts';

@@ -1,0 +1,95 @@
+// Stream events between publisher and players, the limits that protect the server from one
+// connection, and signaling over WSS.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { selfSignedCertificate } from '@traverse/turn';
+import WebSocket from 'ws';
+import { testApp } from '../support/app.ts';
+import { TestPlayer, TestPublisher } from '../support/werift-client.ts';
+import { WsClient, newId, playPayload, publishPayload } from '../support/ws-client.ts';
+
+test('sendStreamEvent reaches every player of the stream as notifyStreamEvent, and only from its publisher', async (t) => {
+  const app = await testApp();
+  const publisher = new TestPublisher();
+  const player = new TestPlayer();
+  const pubWs = await WsClient.establish(app.wsUrl);
+  const playWs = await WsClient.establish(app.wsUrl);
+  t.after(async () => {
+    pubWs.close();
+    playWs.close();
+    await Promise.all([publisher.close(), player.close()]);
+    await app.stop();
+  });
+  const pubId = newId();
+  pubWs.send('publishStream', publishPayload(pubId, 'events', await publisher.offer()));
+  await publisher.accept(await pubWs.answer(pubId));
+  assert.equal((await pubWs.status(pubId)).status, 'PUBLISHING');
+  const playId = newId();
+  playWs.send('playStream', playPayload(playId, 'events', await player.offer()));
+  await player.accept(await playWs.answer(playId));
+  assert.equal((await playWs.status(playId)).status, 'PLAYING');
+
+  pubWs.send('sendStreamEvent', { mediaSessionId: pubId, type: 'audioMuted' });
+  pubWs.send('sendStreamEvent', { mediaSessionId: pubId, type: 'data', payload: { chat: 'hello' } });
+  const muted = await playWs.next((f) => f.message === 'notifyStreamEvent');
+  assert.deepEqual(muted.data[0], { mediaSessionId: playId, type: 'audioMuted' });
+  const data = await playWs.next((f) => f.message === 'notifyStreamEvent');
+  assert.deepEqual(data.data[0], { mediaSessionId: playId, type: 'data', payload: { chat: 'hello' } });
+
+  // A player cannot speak for the publisher.
+  playWs.send('sendStreamEvent', { mediaSessionId: pubId, type: 'videoMuted' });
+  const fail = await playWs.next((f) => f.message === 'fail');
+  assert.equal((fail.data[0] as { apiMethod: string }).apiMethod, 'sendStreamEvent');
+  await new Promise((r) => setTimeout(r, 200));
+  assert.equal(playWs.frames.filter((f) => f.message === 'notifyStreamEvent').length, 0);
+});
+
+test('one connection may hold maxStreamsPerConnection streams; a frame over the size limit closes only that socket', async (t) => {
+  const app = await testApp({ maxStreamsPerConnection: 2 });
+  const publishers = [new TestPublisher(), new TestPublisher(), new TestPublisher()];
+  const ws = await WsClient.establish(app.wsUrl);
+  const bystander = await WsClient.establish(app.wsUrl);
+  t.after(async () => {
+    ws.close();
+    bystander.close();
+    await Promise.all(publishers.map((p) => p.close()));
+    await app.stop();
+  });
+  const ids = [newId(), newId(), newId()];
+  for (const [i, p] of publishers.entries()) ws.send('publishStream', publishPayload(ids[i]!, `limit-${i}`, await p.offer()));
+  const third = await ws.status(ids[2]!);
+  assert.equal(third.status, 'FAILED');
+  assert.match(third.info, /^Failed by error: more than 2 streams on one connection$/);
+  for (const id of ids.slice(0, 2)) await ws.answer(id); // the first two were taken
+  assert.equal(app.media.counts().publishers, 2);
+
+  const closed = new Promise<number>((resolve) => ws.ws.once('close', (code) => resolve(code)));
+  ws.raw(JSON.stringify({ message: 'sendData', data: [{ operationId: 'x', payload: 'a'.repeat(300 * 1024) }] }));
+  assert.equal(await closed, 1009, 'closed as "message too big"');
+  // Its streams are freed; the other connection carries on.
+  const deadline = Date.now() + 3000;
+  while (app.media.counts().publishers > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  assert.equal(app.media.counts().publishers, 0);
+  bystander.send('sendData', { operationId: 'still-here', payload: 'hi' });
+  const accepted = await bystander.next((f) => f.message === 'DataStatusEvent');
+  assert.equal((accepted.data[0] as { operationId: string }).operationId, 'still-here');
+});
+
+test('with a certificate, signaling also listens over WSS', async (t) => {
+  const pem = await selfSignedCertificate('localhost', { ips: ['127.0.0.1'] });
+  const app = await testApp({ cert: pem.cert, key: pem.key, wssPort: 0, httpsPort: 0 });
+  t.after(() => app.stop());
+  assert.ok(app.ports.wss, 'a WSS port');
+  const ws = new WebSocket(`wss://127.0.0.1:${app.ports.wss}/`, { ca: pem.cert });
+  t.after(() => ws.close());
+  const frames: { message: string }[] = [];
+  ws.on('message', (d) => frames.push(JSON.parse(d.toString()) as { message: string }));
+  await new Promise<void>((resolve, reject) => {
+    ws.once('open', () => resolve());
+    ws.once('error', reject);
+  });
+  ws.send(JSON.stringify({ message: 'connection', data: [{ appKey: 'defaultApp', mediaProviders: ['WebRTC'] }] }));
+  const deadline = Date.now() + 5000;
+  while (!frames.some((f) => f.message === 'getUserData') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  assert.ok(frames.some((f) => f.message === 'getUserData'), JSON.stringify(frames));
+});
