@@ -2,24 +2,9 @@
 // the retransmission cache, and players' key-frame requests reaching the publisher, coalesced.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { pino } from 'pino';
-import { MediaServer, type SessionRequest } from '../../src/media/index.ts';
+import type { MediaServer } from '../../src/media/index.ts';
+import { TEST_KEY_FRAME_INTERVAL_MS, sessionRequest as request, testMediaServer as server } from '../support/media.ts';
 import { TestPlayer, TestPublisher, until } from '../support/werift-client.ts';
-
-const KEY_FRAME_INTERVAL_MS = 300;
-
-function server() {
-  return new MediaServer({
-    network: { mediaIps: ['127.0.0.1'], announcedIps: [], portRange: [0, 0] },
-    timeouts: { iceMs: 8000, dtlsMs: 8000, gatheringMs: 5000 },
-    keyFrameIntervalMs: KEY_FRAME_INTERVAL_MS,
-    logger: pino({ level: 'silent' }),
-  });
-}
-
-function request(id: string, name: string, sdp: string, statuses: string[][] = []): SessionRequest {
-  return { mediaSessionId: id, name, sdp, ownerId: 'owner', appKey: 'defaultApp', onStatus: (s, i) => statuses.push([s, i]) };
-}
 
 async function publishAndPlay(media: MediaServer, publisher: TestPublisher, players: TestPlayer[]): Promise<string[]> {
   const pubStatus: string[][] = [];
@@ -106,12 +91,12 @@ test('players\' PLIs reach the publisher as coalesced key-frame requests', async
   });
   await publishAndPlay(media, publisher, players);
   await until(() => players.every((p) => p.videoPackets > 10), 10_000, 'video at the players');
-  await new Promise((r) => setTimeout(r, KEY_FRAME_INTERVAL_MS * 2)); // past the joins' requests
+  await new Promise((r) => setTimeout(r, TEST_KEY_FRAME_INTERVAL_MS * 2)); // past the joins' requests
   const plisBefore = publisher.pliCount;
   const requestsBefore = media.stats.keyFrameRequests;
   for (let i = 0; i < 5; i++) for (const p of players) await p.sendPli();
   await until(() => publisher.pliCount > plisBefore, 3000, 'PLI at the publisher');
-  await new Promise((r) => setTimeout(r, KEY_FRAME_INTERVAL_MS * 2));
+  await new Promise((r) => setTimeout(r, TEST_KEY_FRAME_INTERVAL_MS * 2));
   const sent = media.stats.keyFrameRequests - requestsBefore;
   assert.ok(sent >= 1 && sent <= 2, `10 PLIs cost the publisher ${sent} key-frame requests`);
   assert.equal(publisher.pliCount - plisBefore, sent);
@@ -127,7 +112,7 @@ test('a FIR asks the publisher for a key frame too, and players get sender repor
   });
   await publishAndPlay(media, publisher, [player]);
   await until(() => player.videoPackets > 10, 10_000, 'video at the player');
-  await new Promise((r) => setTimeout(r, KEY_FRAME_INTERVAL_MS * 2));
+  await new Promise((r) => setTimeout(r, TEST_KEY_FRAME_INTERVAL_MS * 2));
   const plisBefore = publisher.pliCount;
   await player.sendFir(1);
   await until(() => publisher.pliCount > plisBefore, 3000, 'key-frame request at the publisher after a FIR');

@@ -1,21 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { pino } from 'pino';
-import { MediaError, MediaServer, type SessionRequest } from '../../src/media/index.ts';
+import { MediaError } from '../../src/media/index.ts';
+import { sessionRequest as request, testMediaServer as server } from '../support/media.ts';
 import { TestPlayer, TestPublisher, until } from '../support/werift-client.ts';
-
-function server() {
-  return new MediaServer({
-    network: { mediaIps: ['127.0.0.1'], announcedIps: [], portRange: [0, 0] },
-    timeouts: { iceMs: 8000, dtlsMs: 8000, gatheringMs: 5000 },
-    keyFrameIntervalMs: 300,
-    logger: pino({ level: 'silent' }),
-  });
-}
-
-function request(id: string, name: string, sdp: string, statuses: string[][]): SessionRequest {
-  return { mediaSessionId: id, name, sdp, ownerId: 'owner', appKey: 'defaultApp', onStatus: (s, i) => statuses.push([s, i]) };
-}
 
 test('a published stream reaches two players in order, and a join asks the publisher for a key frame', async (t) => {
   const media = server();
@@ -78,12 +65,7 @@ test('publish() refuses a name in use and a mediaSessionId in use; play() refuse
 });
 
 test('a publisher that never connects fails with "Failed by ICE timeout"', async (t) => {
-  const media = new MediaServer({
-    network: { mediaIps: ['127.0.0.1'], announcedIps: [], portRange: [0, 0] },
-    timeouts: { iceMs: 500, dtlsMs: 500, gatheringMs: 5000 },
-    keyFrameIntervalMs: 300,
-    logger: pino({ level: 'silent' }),
-  });
+  const media = server({ iceMs: 500, dtlsMs: 500 });
   const a = new TestPublisher();
   t.after(async () => {
     media.close();
