@@ -77,3 +77,22 @@ test('a publisher that never connects fails with "Failed by ICE timeout"', async
   assert.deepEqual(statuses, [['FAILED', 'Failed by ICE timeout']]);
   assert.deepEqual(media.counts(), { publishers: 0, players: 0, streams: 0 });
 });
+
+test('ICE up but a DTLS handshake that cannot succeed fails with "Failed by DTLS error"', async (t) => {
+  const media = server({ dtlsMs: 3000 });
+  const a = new TestPublisher();
+  t.after(async () => {
+    media.close();
+    await a.close();
+  });
+  // The offer names a certificate fingerprint the publisher does not have: the server must refuse its
+  // DTLS handshake (a man in the middle looks like this).
+  const offer = (await a.offer()).replace(/(a=fingerprint:sha-256 )([0-9A-F:]+)/i, (_m, p: string, fp: string) => p + fp.split(':').map(() => 'AB').join(':'));
+  assert.match(offer, /a=fingerprint:sha-256 AB:AB:/);
+  const statuses: string[][] = [];
+  await a.accept(await media.publish(request('p', 'mitm', offer, statuses)));
+  const deadline = Date.now() + 8000;
+  while (statuses.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  assert.deepEqual(statuses, [['FAILED', 'Failed by DTLS error']]);
+  assert.deepEqual(media.counts(), { publishers: 0, players: 0, streams: 0 });
+});
