@@ -33,6 +33,8 @@ export const configSchema = z.object({
   pingIntervalSeconds: z.number().positive().default(5),
   maxStreamsPerConnection: z.number().int().min(1).default(16),
   maxConnections: z.number().int().min(1).default(5000),
+  /** Signaling messages per second per connection (bursts of twice that); a page sends a few. */
+  maxMessagesPerSecond: z.number().int().min(1).default(50),
   turn: z
     .object({
       enabled: z.boolean().default(true),

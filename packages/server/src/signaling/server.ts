@@ -5,6 +5,7 @@ import { PROTOCOL_LIMITS, serverMessage, type ServerFrame } from '@traverse/prot
 import type { Logger } from 'pino';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { SignalingConnection } from './connection.ts';
+import { MessageRate } from './message-rate.ts';
 import type { MediaService, SignalingCounters } from './types.ts';
 
 export interface SignalingOptions {
@@ -13,6 +14,8 @@ export interface SignalingOptions {
   nodeId: string;
   maxConnections: number;
   maxStreamsPerConnection: number;
+  /** Messages per second one connection may send (bursts of twice that); more closes it with 1008. */
+  maxMessagesPerSecond: number;
   pingIntervalMs: number;
 }
 
@@ -75,8 +78,16 @@ export class Signaling {
       send(serverMessage.ping());
     }, this.o.pingIntervalMs);
     ws.on('pong', () => (alive = true));
+    const rate = new MessageRate(this.o.maxMessagesPerSecond, Date.now());
     ws.on('message', (data, isBinary) => {
       alive = true;
+      if (!rate.take(Date.now())) {
+        if (ws.readyState === ws.OPEN) {
+          this.#log.warn({ remote, connection: connection.id }, 'too many messages: connection closed');
+          ws.close(1008, 'too many messages');
+        }
+        return;
+      }
       if (!isBinary) connection.handleFrame(data.toString());
     });
     ws.on('error', (err) => this.#log.debug({ err, remote }, 'socket error'));

@@ -75,6 +75,28 @@ test('one connection may hold maxStreamsPerConnection streams; a frame over the 
   assert.equal((accepted.data[0] as { operationId: string }).operationId, 'still-here');
 });
 
+test('a client flooding messages is closed with 1008; others are not affected', async (t) => {
+  const app = await testApp({ maxMessagesPerSecond: 20 });
+  const flooder = await WsClient.establish(app.wsUrl);
+  const bystander = await WsClient.establish(app.wsUrl);
+  t.after(async () => {
+    flooder.close();
+    bystander.close();
+    await app.stop();
+  });
+  const closed = new Promise<{ code: number; reason: string }>((resolve) => flooder.ws.once('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+  for (let i = 0; i < 500 && !flooder.closed; i++) flooder.send('availableStream', { name: 'x', mediaSessionId: `m${i}` });
+  assert.deepEqual(await closed, { code: 1008, reason: 'too many messages' });
+  const answered = flooder.frames.filter((f) => f.message === 'availableStream').length;
+  assert.ok(answered >= 39 && answered <= 41, `the burst (40) was served, then nothing: ${answered}`);
+  // A page's normal pace stays well under the limit.
+  for (let i = 0; i < 5; i++) {
+    bystander.send('sendData', { operationId: `op${i}`, payload: 'hi' });
+    await bystander.next((f) => f.message === 'DataStatusEvent');
+  }
+  assert.equal(bystander.closed, false);
+});
+
 test('with a certificate, signaling also listens over WSS', async (t) => {
   const pem = await selfSignedCertificate('localhost', { ips: ['127.0.0.1'] });
   const app = await testApp({ cert: pem.cert, key: pem.key, wssPort: 0, httpsPort: 0 });
