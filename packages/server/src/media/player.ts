@@ -5,12 +5,20 @@ import { MediaStream, MediaStreamTrack, RtcpPayloadSpecificFeedback, type RTCRtp
 import { codecName, playerCodecs } from './codecs.ts';
 import { summarizeOffer } from './offer.ts';
 import { createPeerConnection, type MediaNetworkOptions } from './peer-factory.ts';
+import { TokenBucket } from '../common/token-bucket.ts';
 import { RtpForwarder } from './rtp-forwarder.ts';
 import { MediaSession, type SessionTimeouts } from './session.ts';
 import { MediaError, type SessionRequest } from './types.ts';
 
 /** RTCP payload-specific feedback format of a Full Intra Request (RFC 5104 §4.3.1). */
 const FIR_FORMAT = 4;
+
+/**
+ * Retransmissions one player may ask for per second (and at once). A real player losing a tenth of
+ * 2.5 Mbps video asks ~25/s; the bound keeps a hostile player's NACKs from turning the server into
+ * an amplifier.
+ */
+const RETRANSMISSIONS_PER_SECOND = 200;
 
 export interface PlayerHooks {
   onConnected(): void;
@@ -26,6 +34,7 @@ export class Player extends MediaSession {
   #audio: RtpForwarder | undefined;
   #video: RtpForwarder | undefined;
   #videoSender: RTCRtpSender | undefined;
+  readonly #retransmissions = new TokenBucket(RETRANSMISSIONS_PER_SECOND, RETRANSMISSIONS_PER_SECOND, Date.now());
 
   private constructor(
     request: SessionRequest,
@@ -73,6 +82,11 @@ export class Player extends MediaSession {
     if (this.status !== STREAM_STATUS.PLAYING) return;
     const bytes = (kind === 'video' ? this.#video : this.#audio)?.send(rtp) ?? 0;
     if (bytes > 0) this.hooks.onSent(bytes);
+  }
+
+  /** Sends again a video packet the player reported lost, within its retransmission budget. */
+  resend(rtp: RtpPacket): void {
+    if (this.#retransmissions.take(Date.now())) this.send('video', rtp);
   }
 
   protected onConnected(): void {

@@ -31,7 +31,7 @@ export class Stream {
   retransmit(player: Player, lost: readonly number[]): void {
     for (const sequenceNumber of lost) {
       const rtp = this.#recentVideo.get(sequenceNumber);
-      if (rtp) player.send('video', rtp);
+      if (rtp) player.resend(rtp);
     }
   }
 

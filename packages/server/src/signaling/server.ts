@@ -5,7 +5,7 @@ import { PROTOCOL_LIMITS, serverMessage, type ServerFrame } from '@traverse/prot
 import type { Logger } from 'pino';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { SignalingConnection } from './connection.ts';
-import { MessageRate } from './message-rate.ts';
+import { TokenBucket } from '../common/token-bucket.ts';
 import type { MediaService, SignalingCounters } from './types.ts';
 
 export interface SignalingOptions {
@@ -78,7 +78,8 @@ export class Signaling {
       send(serverMessage.ping());
     }, this.o.pingIntervalMs);
     ws.on('pong', () => (alive = true));
-    const rate = new MessageRate(this.o.maxMessagesPerSecond, Date.now());
+    // A page sends a handful of messages a second: hundreds mean a broken or hostile client.
+    const rate = new TokenBucket(this.o.maxMessagesPerSecond, this.o.maxMessagesPerSecond * 2, Date.now());
     ws.on('message', (data, isBinary) => {
       alive = true;
       if (!rate.take(Date.now())) {

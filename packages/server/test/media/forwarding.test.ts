@@ -125,3 +125,26 @@ test('a FIR asks the publisher for a key frame too, and players get sender repor
   const rtpMs = ((rtp1 - rtp0) >>> 0) / 90;
   assert.ok(ntp1 > ntp0 && Math.abs(rtpMs - (ntp1 - ntp0)) < 100, `RTP ${rtpMs} ms vs NTP ${ntp1 - ntp0} ms`);
 });
+
+test('a player that NACKs without end gets a bounded number of retransmissions', async (t) => {
+  const media = server();
+  const publisher = new TestPublisher();
+  const player = new TestPlayer();
+  t.after(async () => {
+    media.close();
+    await Promise.all([publisher.close(), player.close()]);
+  });
+  await publishAndPlay(media, publisher, [player]);
+  await until(() => player.videoSeqs.length >= 120, 10_000, 'video at the player');
+  publisher.stopSending();
+  await new Promise((r) => setTimeout(r, 200));
+  const before = player.videoSeqs.length;
+  const seqs = player.videoSeqs.slice(-100);
+  const started = Date.now();
+  for (let i = 0; i < 5; i++) await player.sendNack(seqs); // 500 packets asked for at once
+  await until(() => media.stats.nacksReceived === 5, 5000, 'the NACKs at the server');
+  await new Promise((r) => setTimeout(r, 300));
+  const resent = player.videoSeqs.length - before;
+  const allowed = 200 + ((Date.now() - started) / 1000) * 200;
+  assert.ok(resent >= 200 && resent <= allowed, `resent ${resent}, budget ${allowed.toFixed(0)}`);
+});
