@@ -3,7 +3,8 @@
 // player a sender report every second. It stands in for werift's RTCRtpSender.sendRtp, which per
 // packet and player clones the packet, rebuilds header extensions, reads the NTP clock, keeps its own
 // history copy and chains several promises (profile in docs/performance.md).
-import { RtcpSenderInfo, RtcpSrPacket, RtpHeader, type RTCRtpSender, type RtpPacket } from 'werift';
+import { Socket as UdpSocket } from 'node:dgram';
+import { RtcpSenderInfo, RtcpSrPacket, RtpHeader, type RTCDtlsTransport, type RTCRtpSender, type RtpPacket } from 'werift';
 
 const NTP_EPOCH_OFFSET_S = 2_208_988_800;
 const SENDER_REPORT_INTERVAL_MS = 1000;
@@ -47,7 +48,7 @@ export class RtpForwarder {
     }
     this.#packets++;
     this.#octets += rtp.payload.length;
-    this.sender.dtlsTransport.sendRtp(rtp.payload, header).catch(() => undefined);
+    sendSrtp(this.sender.dtlsTransport, rtp.payload, header);
     this.#reportTimer ??= setInterval(() => this.#sendReport(), SENDER_REPORT_INTERVAL_MS);
     return rtp.payload.length + 12;
   }
@@ -64,5 +65,40 @@ export class RtpForwarder {
       octetCount: this.#octets >>> 0,
     });
     this.sender.dtlsTransport.sendRtcp([new RtcpSrPacket({ ssrc: this.sender.ssrc, senderInfo })]).catch(() => undefined);
+  }
+}
+
+// werift's ICE internals this module reads, checked at run time (none of them is in werift's typings
+// as used here, so a werift upgrade that changes them falls back to its own send path).
+interface IcePeek {
+  nominated?: { protocol: { transport?: { socket?: unknown } }; remoteAddr: readonly [string, number] };
+  canSendApplicationData?: () => boolean;
+}
+
+const guardedSockets = new WeakSet<UdpSocket>();
+
+/**
+ * SRTP-protects one packet and writes it straight to the nominated pair's UDP socket, without
+ * callback: Node then sends synchronously, where werift's path costs three promises, a callback and a
+ * DNS-lookup tick per packet. RFC 7675 consent is still honoured.
+ */
+function sendSrtp(dtls: RTCDtlsTransport, payload: Buffer, header: RtpHeader): void {
+  const ice = dtls.iceTransport.connection as unknown as IcePeek;
+  const pair = ice.nominated;
+  const socket = pair?.protocol.transport?.socket;
+  if (!pair || !(socket instanceof UdpSocket) || typeof ice.canSendApplicationData !== 'function') {
+    dtls.sendRtp(payload, header).catch(() => undefined);
+    return;
+  }
+  if (!ice.canSendApplicationData()) return;
+  if (!guardedSockets.has(socket)) {
+    // A send error without a callback may be emitted on the socket; werift listens for none.
+    socket.on('error', () => undefined);
+    guardedSockets.add(socket);
+  }
+  try {
+    socket.send(dtls.srtp.encrypt(payload, header), pair.remoteAddr[1], pair.remoteAddr[0]);
+  } catch {
+    // The socket closed under us (the session is ending).
   }
 }
