@@ -94,11 +94,15 @@ test('players\' PLIs reach the publisher as coalesced key-frame requests', async
   await new Promise((r) => setTimeout(r, TEST_KEY_FRAME_INTERVAL_MS * 2)); // past the joins' requests
   const plisBefore = publisher.pliCount;
   const requestsBefore = media.stats.keyFrameRequests;
+  const started = Date.now();
   for (let i = 0; i < 5; i++) for (const p of players) await p.sendPli();
+  const burstMs = Date.now() - started;
   await until(() => publisher.pliCount > plisBefore, 3000, 'PLI at the publisher');
   await new Promise((r) => setTimeout(r, TEST_KEY_FRAME_INTERVAL_MS * 2));
   const sent = media.stats.keyFrameRequests - requestsBefore;
-  assert.ok(sent >= 1 && sent <= 2, `10 PLIs cost the publisher ${sent} key-frame requests`);
+  // One now, then at most one per interval the burst lasted (on a loaded machine it may span several).
+  const allowed = 2 + Math.floor(burstMs / TEST_KEY_FRAME_INTERVAL_MS);
+  assert.ok(sent >= 1 && sent <= Math.min(allowed, 9), `10 PLIs in ${burstMs} ms cost the publisher ${sent} key-frame requests`);
   assert.equal(publisher.pliCount - plisBefore, sent);
 });
 

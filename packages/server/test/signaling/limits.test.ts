@@ -85,10 +85,13 @@ test('a client flooding messages is closed with 1008; others are not affected', 
     await app.stop();
   });
   const closed = new Promise<{ code: number; reason: string }>((resolve) => flooder.ws.once('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+  const started = Date.now();
   for (let i = 0; i < 500 && !flooder.closed; i++) flooder.send('availableStream', { name: 'x', mediaSessionId: `m${i}` });
   assert.deepEqual(await closed, { code: 1008, reason: 'too many messages' });
   const answered = flooder.frames.filter((f) => f.message === 'availableStream').length;
-  assert.ok(answered >= 39 && answered <= 41, `the burst (40) was served, then nothing: ${answered}`);
+  // The burst (40) less the `connection` message, plus what the bucket refilled (20/s) meanwhile.
+  const allowed = 39 + Math.ceil(((Date.now() - started) / 1000) * 20);
+  assert.ok(answered >= 39 && answered <= allowed, `answered ${answered} of 500, allowed ${allowed}`);
   // A page's normal pace stays well under the limit.
   for (let i = 0; i < 5; i++) {
     bystander.send('sendData', { operationId: `op${i}`, payload: 'hi' });
