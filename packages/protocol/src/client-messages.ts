@@ -8,9 +8,29 @@ const id = z.string().min(1, 'must not be empty').max(L.maxIdLength);
 const streamName = z.string().min(1, 'must not be empty').max(L.maxStreamNameLength);
 const sdp = z.string().min(1, 'must not be empty').max(L.maxSdpLength);
 const jsonPayload = z.unknown().refine(
-  (v) => v === undefined || JSON.stringify(v).length <= L.maxDataPayloadBytes,
+  (v) => v === undefined || (JSON.stringify(v)?.length ?? 0) <= L.maxDataPayloadBytes,
   `payload larger than ${L.maxDataPayloadBytes} bytes`,
 );
+
+/**
+ * Whether a JSON text nests arrays/objects deeper than `max`. Checked before JSON.parse: a deeply
+ * nested value parses fine but overflows the stack of whatever later walks it (stringify, logging).
+ */
+export function jsonNestsDeeperThan(text: string, max: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) {
+      if (++depth > max) return true;
+    } else if (c === 0x7d || c === 0x5d) depth--;
+  }
+  return false;
+}
 
 export const envelopeSchema = z.object({
   message: z.string().min(1).max(L.maxMessageNameLength),
@@ -100,6 +120,7 @@ function describe(error: z.ZodError): string {
 /** Parses one WebSocket text frame from a client. Never throws. */
 export function parseClientMessage(frame: string): ParsedClientMessage {
   if (frame.length > L.maxMessageBytes) return { ok: false, error: `message larger than ${L.maxMessageBytes} bytes` };
+  if (jsonNestsDeeperThan(frame, L.maxJsonDepth)) return { ok: false, error: `JSON nested deeper than ${L.maxJsonDepth} levels` };
   let json: unknown;
   try {
     json = JSON.parse(frame);
@@ -112,7 +133,13 @@ export function parseClientMessage(frame: string): ParsedClientMessage {
   const raw = envelope.data.data?.[0];
   const schema = Object.hasOwn(payloadSchemas, name) ? payloadSchemas[name as ClientMessage['message']] : undefined;
   if (!schema) return { ok: true, known: false, message: name };
-  const payload = schema.safeParse(raw);
+  let payload: ReturnType<typeof schema.safeParse>;
+  try {
+    payload = schema.safeParse(raw);
+  } catch {
+    // zod passes through what a refinement throws; whatever it is, the message is invalid.
+    return { ok: false, error: `bad ${name}: unreadable payload`, message: name };
+  }
   if (!payload.success) {
     const sid = (raw as { mediaSessionId?: unknown } | null | undefined)?.mediaSessionId;
     const mediaSessionId = typeof sid === 'string' && sid.length > 0 && sid.length <= L.maxIdLength ? sid : undefined;

@@ -7,6 +7,8 @@ export const PROTOCOL_LIMITS = {
   maxStreamNameLength: 256,
   maxIdLength: 128,
   maxMessageNameLength: 64,
+  /** Deepest nesting of arrays/objects in a frame (the stock SDK's frames nest 3–4 deep). */
+  maxJsonDepth: 32,
   /** Largest JSON payload of sendData / sendStreamEvent, serialized. */
   maxDataPayloadBytes: 64 * 1024,
 } as const;

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseClientMessage, PROTOCOL_LIMITS, serverMessage } from '@traverse/protocol';
+import { jsonNestsDeeperThan, parseClientMessage, PROTOCOL_LIMITS, serverMessage } from '@traverse/protocol';
 
 // The frame the stock SDK 2.0.276 sent on publish (research/wcs-websdk.md §3.5), shortened.
 const publishFrame = JSON.stringify({
@@ -56,6 +56,25 @@ test('parseClientMessage() enforces the size limits', () => {
   assert.ok(!huge.ok && /larger than/.test(huge.error));
   const longName = parseClientMessage(JSON.stringify({ message: 'playStream', data: [{ mediaSessionId: 'm', name: 'n'.repeat(PROTOCOL_LIMITS.maxStreamNameLength + 1), sdp: 'v=0' }] }));
   assert.ok(!longName.ok);
+});
+
+test('parseClientMessage() refuses deeply nested JSON, which would overflow the stack of whatever walks it', () => {
+  // 100,000 nested arrays: 200 KB, under the size limit; JSON.stringify of it throws RangeError.
+  const deep = `{"message":"sendData","data":[{"operationId":"o","payload":${'['.repeat(100_000)}${']'.repeat(100_000)}}]}`;
+  assert.ok(deep.length < PROTOCOL_LIMITS.maxMessageBytes);
+  const r = parseClientMessage(deep);
+  assert.ok(!r.ok && /nested deeper than 32/.test(r.error), JSON.stringify(r).slice(0, 200));
+  const ok = parseClientMessage(JSON.stringify({ message: 'sendData', data: [{ operationId: 'o', payload: { a: [[[{ b: 1 }]]] } }] }));
+  assert.ok(ok.ok);
+});
+
+test('jsonNestsDeeperThan() counts brackets outside strings only', () => {
+  assert.equal(jsonNestsDeeperThan('[[[]]]', 3), false);
+  assert.equal(jsonNestsDeeperThan('[[[[]]]]', 3), true);
+  assert.equal(jsonNestsDeeperThan('{"a":"[[[[[[","b":[1]}', 2), false);
+  assert.equal(jsonNestsDeeperThan(String.raw`{"a":"\\"}`, 1), false, 'an escaped backslash ends before the quote');
+  assert.equal(jsonNestsDeeperThan(String.raw`{"a":"\"[[[["}`, 1), false, 'an escaped quote does not end the string');
+  assert.equal(jsonNestsDeeperThan(String.raw`{"a":"\\",["x",[{}]]}`, 2), true);
 });
 
 test('server frames always carry a data array', () => {

@@ -44,18 +44,19 @@ export class SignalingConnection {
   handleFrame(frame: string): void {
     if (this.#closed) return;
     this.o.counters.messages++;
-    const parsed = parseClientMessage(frame);
-    if (!parsed.ok) {
-      this.o.counters.invalidMessages++;
-      this.#log.warn({ error: parsed.error, message: parsed.message }, 'invalid message');
-      this.#reject(parsed.message, parsed.mediaSessionId, parsed.error);
-      return;
-    }
-    if (!parsed.known) {
-      this.#log.debug({ message: parsed.message }, 'unknown message ignored');
-      return;
-    }
+    // Nothing a client sends may throw out of here: this runs in the socket's event handler.
     try {
+      const parsed = parseClientMessage(frame);
+      if (!parsed.ok) {
+        this.o.counters.invalidMessages++;
+        this.#log.warn({ error: parsed.error, message: parsed.message }, 'invalid message');
+        this.#reject(parsed.message, parsed.mediaSessionId, parsed.error);
+        return;
+      }
+      if (!parsed.known) {
+        this.#log.debug({ message: parsed.message }, 'unknown message ignored');
+        return;
+      }
       this.#dispatch(parsed.value);
     } catch (err) {
       this.#log.error({ err }, 'message handler failed');

@@ -100,6 +100,20 @@ test('a client flooding messages is closed with 1008; others are not affected', 
   assert.equal(bystander.closed, false);
 });
 
+test('a frame nested 100,000 deep gets a fail answer; the server and the connection carry on', async (t) => {
+  const app = await testApp();
+  const ws = await WsClient.connect(app.wsUrl); // not even established
+  t.after(async () => {
+    ws.close();
+    await app.stop();
+  });
+  ws.raw(`{"message":"sendData","data":[{"operationId":"o","payload":${'['.repeat(100_000)}${']'.repeat(100_000)}}]}`);
+  const fail = await ws.next((f) => f.message === 'fail');
+  assert.match((fail.data[0] as { info: string }).info, /nested deeper than 32/);
+  ws.send('connection', { appKey: 'defaultApp', mediaProviders: ['WebRTC'] });
+  await ws.next((f) => f.message === 'getUserData');
+});
+
 test('with a certificate, signaling also listens over WSS', async (t) => {
   const pem = await selfSignedCertificate('localhost', { ips: ['127.0.0.1'] });
   const app = await testApp({ cert: pem.cert, key: pem.key, wssPort: 0, httpsPort: 0 });
