@@ -4,8 +4,9 @@
 import { STREAM_STATUS, STREAM_STATUS_INFO, type StreamStatus } from '@traverse/protocol/constants';
 import type { RTCPeerConnection } from 'werift';
 import { followBrowserNomination } from './ice-lite-nomination.ts';
+import { requireAuthenticatedChecks } from './ice-request-auth.ts';
 import { announce, waitForGathering, type MediaNetworkOptions } from './peer-factory.ts';
-import type { SessionInfo, SessionKind, SessionRequest } from './types.ts';
+import { MediaError, type SessionInfo, type SessionKind, type SessionRequest } from './types.ts';
 
 export interface SessionTimeouts {
   /** No ICE connectivity check succeeded within this time: "Failed by ICE timeout". */
@@ -57,6 +58,7 @@ export abstract class MediaSession {
     for (const dtls of this.pc.dtlsTransports) dtls.role = 'server';
     await this.pc.setLocalDescription(await this.pc.createAnswer());
     await waitForGathering(this.pc, this.timeouts.gatheringMs);
+    if (!requireAuthenticatedChecks(this.pc)) throw new MediaError(STREAM_STATUS_INFO.FAILED_BY_ERROR, 'cannot authenticate ICE checks on this werift version');
     this.#watch();
     return announce(this.pc.localDescription!.sdp, this.network);
   }

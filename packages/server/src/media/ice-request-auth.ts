@@ -1,0 +1,66 @@
+// werift 0.25 answers and acts on STUN Binding requests without checking their USERNAME or
+// MESSAGE-INTEGRITY (RFC 8445 §7.3). As an ICE-lite agent it then takes a request with USE-CANDIDATE
+// as a nomination, so anyone who can reach a media port (directly, or through the embedded TURN)
+// could point a live session's media at an address of their choosing. This checks the short-term
+// credential of every request before werift sees it, and drops those that fail.
+// It reaches into werift's ICE connection, so it checks the shape it relies on.
+import { Attr, StunClass, decodeStun, getAttribute, looksLikeStun, verifyIntegrity } from '@traverse/turn/stun';
+import type { RTCPeerConnection } from 'werift';
+
+/**
+ * Whether a datagram is a STUN request without valid credentials for this agent: USERNAME
+ * `<our ufrag>:<theirs>` and MESSAGE-INTEGRITY keyed with our ICE password. Anything that is not a
+ * STUN request (DTLS, SRTP, STUN responses werift matches to its own transactions) is not judged.
+ */
+export function isUnauthenticatedStunRequest(data: Buffer, localUfrag: string, localPassword: string): boolean {
+  if (!looksLikeStun(data)) return false;
+  const decoded = decodeStun(data);
+  if (!decoded.ok) return true;
+  const message = decoded.message;
+  if (message.cls !== StunClass.Request) return false;
+  const username = getAttribute(message, Attr.Username)?.value.toString('utf8');
+  if (!username?.startsWith(`${localUfrag}:`)) return true;
+  return verifyIntegrity(message, Buffer.from(localPassword, 'utf8')) !== 'valid';
+}
+
+interface ProtocolLike {
+  datagramReceived(data: Buffer, addr: unknown): void;
+}
+
+interface ConnectionLike {
+  localUsername: string;
+  localPassword: string;
+  protocols: ProtocolLike[];
+}
+
+function isConnection(c: unknown): c is ConnectionLike {
+  const x = c as Partial<ConnectionLike> | undefined;
+  return !!x && typeof x.localUsername === 'string' && typeof x.localPassword === 'string' && Array.isArray(x.protocols);
+}
+
+const guarded = new WeakSet<ProtocolLike>();
+
+/**
+ * Puts the credential check in front of every ICE socket of `pc`. Call it once gathering is complete
+ * (the sockets exist) and before the answer leaves. Returns false when werift's shape is not the one
+ * this relies on: the caller must then refuse the session rather than run it unprotected.
+ */
+export function requireAuthenticatedChecks(pc: RTCPeerConnection): boolean {
+  let protectedSockets = 0;
+  for (const transport of pc.iceTransports) {
+    const connection = (transport as unknown as { connection?: unknown }).connection;
+    if (!isConnection(connection)) return false;
+    for (const protocol of connection.protocols) {
+      if (typeof protocol.datagramReceived !== 'function') return false;
+      protectedSockets++;
+      if (guarded.has(protocol)) continue;
+      guarded.add(protocol);
+      const original = protocol.datagramReceived.bind(protocol);
+      protocol.datagramReceived = (data, addr) => {
+        if (isUnauthenticatedStunRequest(data, connection.localUsername, connection.localPassword)) return;
+        original(data, addr);
+      };
+    }
+  }
+  return protectedSockets > 0;
+}
