@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { STREAM_STATUS_INFO } from '@traverse/protocol/constants';
 import type { Logger } from 'pino';
 import { Registry, collectDefaultMetrics } from 'prom-client';
+import { AddressAllowlist } from './api/address-allowlist.ts';
 import { buildHttp } from './api/http.ts';
 import type { ServerConfig } from './config/index.ts';
 import { MediaServer } from './media/index.ts';
@@ -93,6 +94,7 @@ export async function startApp(config: ServerConfig, options: { logger?: Logger 
       health: () => ({ uptimeSeconds: Math.round((Date.now() - started) / 1000), connections: signaling.connections, ...media.counts(), turnAllocations: turn?.server.stats().allocations }),
       serverInfo: () => ({ wsPort: ports.ws, ...(ports.wss ? { wssPort: ports.wss } : {}), turnEnabled: turn !== undefined }),
       ...(turn ? { turnCredentials: (host: string | undefined) => turn.credentials(host) } : {}),
+      restAllowed: new AddressAllowlist(config.restAllowedIps),
     };
     const http = await buildHttp(httpDeps);
     await http.listen({ port: config.httpPort, host: config.listenIp });

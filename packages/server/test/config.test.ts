@@ -47,3 +47,9 @@ test('--help lists the options the issue names', () => {
   const help = helpText();
   for (const f of ['--http-port', '--ws-port', '--turn-port', '--media-ip', '--announced-ip', '--config']) assert.ok(help.includes(f), f);
 });
+
+test('restAllowedIps defaults to loopback and private networks; a bad entry names the field', () => {
+  assert.deepEqual(validateConfig({}).restAllowedIps, ['127.0.0.0/8', '::1/128', '10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', 'fc00::/7']);
+  assert.deepEqual(loadConfig(['--rest-allowed-ip', '203.0.113.0/24', '--rest-allowed-ip', '::1'], {}).config.restAllowedIps, ['203.0.113.0/24', '::1']);
+  assert.throws(() => validateConfig({ restAllowedIps: ['10.0.0.0/40'] }), (e: ConfigError) => /restAllowedIps/.test(e.message));
+});

@@ -169,3 +169,22 @@ test('GET /turn-credentials is 404 when the embedded TURN server is disabled', a
   assert.equal(res.status, 404);
   await res.body?.cancel();
 });
+
+test('the REST API answers only the addresses in restAllowedIps (loopback and private networks by default)', async (t) => {
+  const app = await testApp({ restAllowedIps: ['10.0.0.0/8'] });
+  t.after(() => app.stop());
+  const refused = await post(`${app.httpUrl}/rest-api/stream/terminate`, {});
+  assert.equal(refused.status, 403);
+  assert.match((refused.body as { error: string }).error, /REST API not allowed from 127\.0\.0\.1 \(restAllowedIps\)/);
+  assert.equal((await fetch(`${app.httpUrl}/rest-api/stream/find_all`)).status, 403);
+  assert.equal((await fetch(`${app.httpUrl}/health`)).status, 200, 'the rest of the server is open');
+});
+
+test('AddressAllowlist: addresses and CIDRs of both families, IPv4-mapped clients, bad entries refused', async () => {
+  const { AddressAllowlist } = await import('../src/api/address-allowlist.ts');
+  const list = new AddressAllowlist(['127.0.0.0/8', '10.1.2.3', 'fc00::/7', '::1']);
+  for (const yes of ['127.9.9.9', '10.1.2.3', '::ffff:127.0.0.1', 'fd00::5', '::1']) assert.equal(list.allows(yes), true, yes);
+  for (const no of ['10.1.2.4', '8.8.8.8', '::ffff:8.8.8.8', '2001:db8::1', 'nonsense', undefined]) assert.equal(list.allows(no), false, String(no));
+  assert.throws(() => new AddressAllowlist(['10.0.0.0/33']), /bad prefix/);
+  assert.throws(() => new AddressAllowlist(['example.com']), /not an IP address/);
+});

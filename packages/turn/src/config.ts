@@ -34,6 +34,8 @@ export const turnServerOptionsSchema = z
     cert: z.string().optional(),
     pkey: z.string().optional(),
     allowedPeerIps: z.array(ipRange).default([]),
+    /** Ports the allowedPeerIps may be reached on, [min, max]; default every port. */
+    allowedPeerPorts: z.tuple([relayPort, relayPort]).refine(([a, b]) => a <= b, 'min above max').optional(),
     deniedPeerIps: z.array(ipRange).default([]),
     /** Allow loopback peers and the server's own addresses (tests only). */
     allowLoopbackPeers: z.boolean().default(false),

@@ -116,6 +116,7 @@ export async function createTurnServer(options: TurnServerOptions): Promise<Turn
     nonces: createNonceMinter({ lifetimeSeconds: config.staleNonce }),
     peers: new PeerPolicy({
       allowed: config.allowedPeerIps,
+      ...(config.allowedPeerPorts ? { allowedPorts: config.allowedPeerPorts } : {}),
       denied: config.deniedPeerIps,
       allowLoopback: config.allowLoopbackPeers,
       ownAddresses: [...config.listeningIps, ...Object.values(relayIps), ...(external ? [external] : [])],

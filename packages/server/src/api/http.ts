@@ -5,6 +5,7 @@ import fastifyStatic from '@fastify/static';
 import Fastify, { LogController } from 'fastify';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
+import type { AddressAllowlist } from './address-allowlist.ts';
 import { findFilterSchema, terminateFilterSchema, wcsStream, type StreamDirectory } from './rest-streams.ts';
 
 export interface HttpDeps {
@@ -18,6 +19,8 @@ export interface HttpDeps {
   /** What the example pages need to connect: signaling ports. */
   serverInfo(): Record<string, unknown>;
   turnCredentials?: (host: string | undefined) => unknown;
+  /** Who may call /rest-api/. */
+  restAllowed: AddressAllowlist;
 }
 
 export async function buildHttp(deps: HttpDeps, https?: { cert: string; key: string }) {
@@ -34,6 +37,11 @@ export async function buildHttp(deps: HttpDeps, https?: { cert: string; key: str
       reply.header('access-control-allow-origin', '*');
       reply.header('access-control-allow-headers', 'content-type,x-requested-with');
       reply.header('access-control-allow-methods', 'GET,POST,OPTIONS');
+    }
+  });
+  app.addHook('onRequest', async (req, reply) => {
+    if (req.url.startsWith('/rest-api/') && !deps.restAllowed.allows(req.socket.remoteAddress)) {
+      return reply.code(403).send({ error: `REST API not allowed from ${req.socket.remoteAddress ?? 'this address'} (restAllowedIps)`, status: 403 });
     }
   });
   app.options('/*', async (_req, reply) => reply.code(204).send());

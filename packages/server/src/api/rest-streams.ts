@@ -21,6 +21,14 @@ export const terminateFilterSchema = findFilterSchema.extend({
 
 export type StreamFilter = z.infer<typeof terminateFilterSchema>;
 
+/**
+ * The SDP as REST shows it: the ICE password is what authenticates connectivity checks, and whoever
+ * holds it can move a live session's media to another address, so it never leaves the server.
+ */
+export function withoutIcePassword(sdp: string): string {
+  return sdp.replace(/^a=ice-pwd:.*$/gm, 'a=ice-pwd:hidden');
+}
+
 /** The stream object of WCS REST answers. */
 export function wcsStream(r: StreamRecord, nodeId: string): Record<string, unknown> {
   return {
@@ -33,7 +41,7 @@ export function wcsStream(r: StreamRecord, nodeId: string): Record<string, unkno
     hasVideo: r.hasVideo,
     hasAudio: r.hasAudio,
     status: r.status,
-    sdp: r.sdp,
+    sdp: withoutIcePassword(r.sdp),
     audioCodec: r.audioCodec ?? '',
     videoCodec: r.videoCodec ?? '',
     record: false,

@@ -1,8 +1,14 @@
 // The whole server's configuration: one zod schema gives the type, the defaults and the errors.
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 const port = z.number().int().min(0).max(65535);
 const ip = z.string().regex(/^[0-9a-fA-F.:]+$/, 'not an IP address');
+const ipOrCidr = z.string().refine((v) => {
+  const [address = '', prefix] = v.split('/');
+  const family = isIP(address);
+  return family !== 0 && (prefix === undefined || (/^\d+$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128)));
+}, 'not an IP address or CIDR');
 
 export const configSchema = z.object({
   /** HTTP: example pages, SDK bundle, REST API, /health, /metrics, /turn-credentials. */
@@ -33,6 +39,8 @@ export const configSchema = z.object({
   pingIntervalSeconds: z.number().positive().default(5),
   maxStreamsPerConnection: z.number().int().min(1).default(16),
   maxConnections: z.number().int().min(1).default(5000),
+  /** Who may call the REST API (it can terminate any stream): this host and private networks. */
+  restAllowedIps: z.array(ipOrCidr).default(['127.0.0.0/8', '::1/128', '10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', 'fc00::/7']),
   /** Signaling messages per second per connection (bursts of twice that); a page sends a few. */
   maxMessagesPerSecond: z.number().int().min(1).default(50),
   turn: z

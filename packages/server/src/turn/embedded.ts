@@ -40,6 +40,8 @@ export async function startEmbeddedTurn(config: ServerConfig, mediaIps: string[]
     ...(cert && key ? { cert, pkey: key } : {}),
     // The media server is the peer browsers relay to; its addresses may be private or loopback.
     allowedPeerIps: [...new Set([...mediaIps, ...(config.announcedIp ? [config.announcedIp] : [])])],
+    // ...on the media ports only, not every UDP service of that host (unknown when the OS picks them).
+    ...(config.mediaPortMin > 0 && config.mediaPortMax > config.mediaPortMin ? { allowedPeerPorts: [config.mediaPortMin, config.mediaPortMax] as [number, number] } : {}),
     logger,
     metrics: registry,
   });

@@ -52,8 +52,14 @@ test('publish → two players → stop play → publisher drop, over the WebSock
   for (const p of players) for (let i = 1; i < p.videoIndexes.length; i++) assert.equal(p.videoIndexes[i], p.videoIndexes[i - 1]! + 1);
 
   // REST sees the three sessions.
-  const all = (await (await fetch(`${app.httpUrl}/rest-api/stream/find_all`)).json()) as { mediaType: string; name: string }[];
+  const all = (await (await fetch(`${app.httpUrl}/rest-api/stream/find_all`)).json()) as { mediaType: string; name: string; sdp: string }[];
   assert.deepEqual(all.map((s) => s.mediaType).sort(), ['play', 'play', 'publish']);
+  // The SDP is shown without the ICE password, which would let anyone take over the session's media.
+  for (const s of all) {
+    assert.match(s.sdp, /a=ice-ufrag:/);
+    const passwords = s.sdp.match(/a=ice-pwd:.*/g)?.map((l) => l.trim()) ?? [];
+    assert.ok(passwords.length > 0 && passwords.every((l) => l === 'a=ice-pwd:hidden'), passwords.join(', '));
+  }
 
   playWs.send('stopStream', { mediaSessionId: ids[0], name: 'cam', published: false, status: 'PLAYING' });
   assert.deepEqual(await playWs.status(ids[0]!).then((s) => [s.status, s.info]), ['STOPPED', 'Stopped by user']);

@@ -28,6 +28,11 @@ export type PeerDecision = { allowed: true } | { allowed: false; reason: string 
 export interface PeerPolicyOptions {
   /** Ranges always allowed (coturn --allowed-peer-ip); they win over every deny rule. */
   allowed?: readonly string[];
+  /**
+   * When set, peers in `allowed` may be reached on these ports only (inclusive). The embedded TURN
+   * allows the media server's addresses, and only its media ports: not every UDP service of that host.
+   */
+  allowedPorts?: readonly [number, number];
   /** Ranges denied in addition to the defaults (coturn --denied-peer-ip). */
   denied?: readonly string[];
   /** Allow loopback peers and the server's own addresses (tests only; coturn --allow-loopback-peers). */
@@ -50,6 +55,7 @@ export class PeerPolicy {
   readonly #loopback = new IpRangeSet(parseAll(LOOPBACK, 'loopback'));
   readonly #own: IpRangeSet;
   readonly #allowLoopback: boolean;
+  readonly #allowedPorts: readonly [number, number] | undefined;
 
   constructor(options: PeerPolicyOptions = {}) {
     this.#allowed = new IpRangeSet(parseAll(options.allowed ?? [], 'allowedPeerIps'));
@@ -58,14 +64,25 @@ export class PeerPolicy {
     // default deny list already refuses them as peers.
     this.#own = new IpRangeSet(parseAll((options.ownAddresses ?? []).filter((a) => a !== '0.0.0.0' && a !== '::'), 'own address'));
     this.#allowLoopback = options.allowLoopback ?? false;
+    this.#allowedPorts = options.allowedPorts;
   }
 
-  /** Decides on a peer address in text form. */
-  check(address: string): PeerDecision {
+  /**
+   * Decides on a peer address in text form, and on its port when there is one (ChannelBind, Send;
+   * CreatePermission is per address).
+   */
+  check(address: string, port?: number): PeerDecision {
     const parsed = parseIP(address);
     if (!parsed) return { allowed: false, reason: 'not an IP address' };
     const bytes = unwrapMappedIPv4(parsed);
-    if (this.#allowed.find(bytes)) return { allowed: true };
+    const listed = this.#allowed.find(bytes);
+    if (listed) {
+      const range = this.#allowedPorts;
+      if (port !== undefined && range && (port < range[0] || port > range[1])) {
+        return { allowed: false, reason: `port ${port} of ${listed.text} is outside the allowed peer ports ${range[0]}-${range[1]}` };
+      }
+      return { allowed: true };
+    }
     const loop = this.#loopback.find(bytes);
     if (loop) return this.#allowLoopback ? { allowed: true } : { allowed: false, reason: `loopback peer (${loop.text})` };
     const own = this.#own.find(bytes);

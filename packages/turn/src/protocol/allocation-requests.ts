@@ -62,14 +62,17 @@ export function handleRefresh(ctx: AllocationContext, msg: StunMessage, key: Buf
 
 type PeerCheck = { ok: true; peer: Remote } | { ok: false; code: number; reason: string };
 
-/** Decodes one XOR-PEER-ADDRESS value and applies the family and peer-policy rules. */
-function checkPeer(ctx: AllocationContext, value: Buffer, transactionId: Buffer): PeerCheck {
+/**
+ * Decodes one XOR-PEER-ADDRESS value and applies the family and peer-policy rules; `withPort` where
+ * the port matters (ChannelBind), not for CreatePermission, whose port is meaningless.
+ */
+function checkPeer(ctx: AllocationContext, value: Buffer, transactionId: Buffer, withPort: boolean): PeerCheck {
   const decoded = xorAddress.decode(value, transactionId);
   if (!decoded) return { ok: false, code: 400, reason: 'malformed XOR-PEER-ADDRESS' };
   const address = canonicalIP(decoded.address)!;
   const family = address.includes(':') ? 6 : 4;
   if (family !== ctx.allocation.relayedAddress.family) return { ok: false, code: 443, reason: `peer ${address} is not of the relay's address family` };
-  const decision = ctx.options.peers.check(address);
+  const decision = ctx.options.peers.check(address, withPort ? decoded.port : undefined);
   if (!decision.allowed) {
     ctx.options.events?.peerDenied?.(ctx.allocation.client, address, decision.reason);
     return { ok: false, code: 403, reason: `peer ${address} refused: ${decision.reason}` };
@@ -84,7 +87,7 @@ export function handleCreatePermission(ctx: AllocationContext, msg: StunMessage,
   const peers: string[] = [];
   for (const attr of msg.attributes) {
     if (attr.type !== Attr.XorPeerAddress) continue;
-    const check = checkPeer(ctx, attr.value, msg.transactionId);
+    const check = checkPeer(ctx, attr.value, msg.transactionId, false);
     if (!check.ok) return fail(check.code, check.reason);
     peers.push(check.peer.address);
   }
@@ -109,7 +112,7 @@ export function handleChannelBind(ctx: AllocationContext, msg: StunMessage, key:
   if (!numberAttr || !peerAttr) return fail(400, 'CHANNEL-NUMBER and XOR-PEER-ADDRESS are required');
   const number = channelNumber.decode(numberAttr.value);
   if (number === undefined || !isChannelNumber(number)) return fail(400, 'channel number outside 0x4000-0x7FFF');
-  const check = checkPeer(ctx, peerAttr.value, msg.transactionId);
+  const check = checkPeer(ctx, peerAttr.value, msg.transactionId, true);
   if (!check.ok) return fail(check.code, check.reason);
   const a = ctx.allocation;
   const peer = check.peer;
@@ -144,6 +147,8 @@ export function handleSend(ctx: AllocationContext, msg: StunMessage): void {
   const address = canonicalIP(peer.address)!;
   const a = ctx.allocation;
   if (!a.permissions.has(address)) return;
+  // The permission was granted per address; the port is checked here (allowedPorts).
+  if (!ctx.options.peers.check(address, peer.port).allowed) return;
   a.relay.send(dataAttr.value, peer.port, address);
   a.traffic.toPeerPackets++;
   a.traffic.toPeerBytes += dataAttr.value.length;

@@ -32,6 +32,17 @@ test('PeerPolicy: allowed ranges win, denied ranges add, allowLoopback opens loo
   assert.throws(() => new PeerPolicy({ allowed: ['nonsense'] }), /allowedPeerIps/);
 });
 
+test('PeerPolicy: allowedPorts confines the allowed ranges to those ports; addresses alone still pass', () => {
+  const p = new PeerPolicy({ allowed: ['10.1.0.5'], allowedPorts: [40000, 44999] });
+  assert.equal(p.check('10.1.0.5').allowed, true, 'no port: CreatePermission');
+  assert.equal(p.check('10.1.0.5', 40000).allowed, true);
+  assert.equal(p.check('10.1.0.5', 44999).allowed, true);
+  const dns = p.check('10.1.0.5', 53);
+  assert.ok(!dns.allowed && /port 53 .* outside the allowed peer ports 40000-44999/.test(dns.reason), JSON.stringify(dns));
+  assert.equal(p.check('10.1.0.6', 40000).allowed, false, 'other private addresses stay closed');
+  assert.equal(p.check('8.8.8.8', 53).allowed, true, 'public peers are not port-restricted');
+});
+
 test('RateLimiter allows a burst, then refills over time, and bounds its memory', () => {
   const r = new RateLimiter({ burst: 3, perSecond: 1, maxKeys: 2 });
   for (let i = 0; i < 3; i++) {

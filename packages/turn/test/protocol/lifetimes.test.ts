@@ -150,6 +150,17 @@ test('channelBind() relays ChannelData both ways, validates numbers and peers, a
   assert.equal(allocation.channelsByNumber.size, 0, 'at 1001 s the channel has expired');
 });
 
+test('with allowedPorts, ChannelBind and Send reach an allowed peer on those ports only', async () => {
+  const { h, t, creds, relay } = await setup({ policy: { allowed: ['10.9.9.9'], allowedPorts: [40000, 40010] } });
+  assert.equal((await send(h, t, requests.createPermission(creds, ['10.9.9.9']).bytes))[0]!.msg.cls, StunClass.SuccessResponse);
+  const refused = (await send(h, t, requests.channelBind(creds, 0x4000, '10.9.9.9', 53).bytes))[0]!;
+  assert.equal(refused.code, 403);
+  assert.equal((await send(h, t, requests.channelBind(creds, 0x4000, '10.9.9.9', 40005).bytes))[0]!.msg.cls, StunClass.SuccessResponse);
+  await send(h, t, requests.send('10.9.9.9', 53, Buffer.from('to dns')));
+  await send(h, t, requests.send('10.9.9.9', 40001, Buffer.from('to media')));
+  assert.deepEqual(relay.sent.map((s) => `${s.port} ${s.data.toString()}`), ['40001 to media']);
+});
+
 test('ChannelData to a stream client is padded to a multiple of 4 bytes', async () => {
   const { h, t, creds, relay } = await setup({}, 'tcp');
   await send(h, t, requests.channelBind(creds, 0x4000, PEER, 9000).bytes);
