@@ -3,7 +3,7 @@
 import { STREAM_STATUS, STREAM_STATUS_INFO } from '@traverse/protocol/constants';
 import { MediaStream, MediaStreamTrack, RtcpPayloadSpecificFeedback, type RTCRtpCodecParameters, type RTCRtpSender, type RtpPacket } from 'werift';
 import { codecName, playerCodecs } from './codecs.ts';
-import { summarizeOffer } from './offer.ts';
+import { offerShapeProblem, summarizeOffer } from './offer.ts';
 import { createPeerConnection, type MediaNetworkOptions } from './peer-factory.ts';
 import { TokenBucket } from '../common/token-bucket.ts';
 import { RtpForwarder } from './rtp-forwarder.ts';
@@ -50,6 +50,8 @@ export class Player extends MediaSession {
     source: { videoCodec: RTCRtpCodecParameters | undefined; hasAudio: boolean }, hooks: PlayerHooks): Player {
     const offer = summarizeOffer(request.sdp);
     if (!offer) throw new MediaError(STREAM_STATUS_INFO.FAILED_BY_ERROR, 'the offer is not an SDP');
+    const shape = offerShapeProblem(offer);
+    if (shape) throw new MediaError(STREAM_STATUS_INFO.FAILED_BY_ERROR, shape);
     const videoOk = source.videoCodec && offer.videoCodecs.some((c) => c.name === codecName(source.videoCodec)?.toUpperCase());
     const audioOk = source.hasAudio && offer.audioCodecs.includes('opus');
     if (!videoOk && !audioOk) throw new MediaError(STREAM_STATUS_INFO.NO_COMMON_CODECS, 'the player accepts none of the stream\'s codecs');

@@ -3,7 +3,7 @@
 import { STREAM_STATUS_INFO } from '@traverse/protocol/constants';
 import type { RTCRtpCodecParameters, RTCRtpReceiver, RtpPacket } from 'werift';
 import { codecName, h264, opus, vp8 } from './codecs.ts';
-import { h264Profile, summarizeOffer } from './offer.ts';
+import { h264Profile, offerShapeProblem, summarizeOffer } from './offer.ts';
 import { createPeerConnection, type MediaNetworkOptions } from './peer-factory.ts';
 import { MediaSession, type SessionTimeouts } from './session.ts';
 import { MediaError, type SessionRequest } from './types.ts';
@@ -46,6 +46,8 @@ export class Publisher extends MediaSession {
   static create(request: SessionRequest, network: MediaNetworkOptions, timeouts: SessionTimeouts, hooks: PublisherHooks): Publisher {
     const offer = summarizeOffer(request.sdp);
     if (!offer) throw new MediaError(STREAM_STATUS_INFO.FAILED_BY_ERROR, 'the offer is not an SDP');
+    const shape = offerShapeProblem(offer);
+    if (shape) throw new MediaError(STREAM_STATUS_INFO.FAILED_BY_ERROR, shape);
     const video = offer.video ? chooseVideoCodec(offer) : undefined;
     const audio = offer.audio && offer.audioCodecs.includes('opus');
     if (!video && !audio) throw new MediaError(STREAM_STATUS_INFO.NO_COMMON_CODECS, 'no Opus audio and no VP8/H.264 video in the offer');

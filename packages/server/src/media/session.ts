@@ -58,6 +58,8 @@ export abstract class MediaSession {
     for (const dtls of this.pc.dtlsTransports) dtls.role = 'server';
     await this.pc.setLocalDescription(await this.pc.createAnswer());
     await waitForGathering(this.pc, this.timeouts.gatheringMs);
+    // Stopped (by its owner, REST or a closed socket) while the answer was being prepared.
+    if (this.#closed) throw new MediaError(STREAM_STATUS_INFO.FAILED_BY_ERROR, 'the session ended before its answer was ready');
     if (!requireAuthenticatedChecks(this.pc)) throw new MediaError(STREAM_STATUS_INFO.FAILED_BY_ERROR, 'cannot authenticate ICE checks on this werift version');
     this.#watch();
     return announce(this.pc.localDescription!.sdp, this.network);

@@ -150,6 +150,8 @@ export class SignalingConnection {
       return;
     }
     this.#streams.set(p.mediaSessionId, owned);
+    // Set once the media layer has sent this session's final status: nothing else goes out after it.
+    let ended = false;
     const request = {
       mediaSessionId: p.mediaSessionId,
       name: p.name,
@@ -159,7 +161,11 @@ export class SignalingConnection {
       ...(p.transport ? { transport: p.transport } : {}),
       custom: p.custom,
       onStatus: (status: StreamStatus, info: string) => {
-        if (status !== STREAM_STATUS.PUBLISHING && status !== STREAM_STATUS.PLAYING) this.#streams.delete(p.mediaSessionId);
+        if (ended) return;
+        if (status !== STREAM_STATUS.PUBLISHING && status !== STREAM_STATUS.PLAYING) {
+          ended = true;
+          this.#streams.delete(p.mediaSessionId);
+        }
         this.#status(p.mediaSessionId, owned, status, info);
       },
       onStreamEvent: (type: string, payload: unknown) => {
@@ -169,12 +175,15 @@ export class SignalingConnection {
     const started = published ? this.o.media.publish(request) : this.o.media.play(request);
     started.then(
       (answer) => {
-        if (!this.#closed) this.o.send(serverMessage.setRemoteSDP(p.mediaSessionId, answer));
+        // A session stopped while its answer was prepared has had its final status: no SDP after it.
+        if (!this.#closed && !ended) this.o.send(serverMessage.setRemoteSDP(p.mediaSessionId, answer));
       },
       (err: unknown) => {
-        this.#streams.delete(p.mediaSessionId);
         const info = typeof (err as { info?: unknown }).info === 'string' ? (err as { info: string }).info : STREAM_STATUS_INFO.FAILED_BY_ERROR;
         this.#log.info({ stream: p.name, mediaSessionId: p.mediaSessionId, info, detail: (err as Error).message }, published ? 'publish refused' : 'play refused');
+        if (ended) return; // the media layer already sent the final status
+        ended = true;
+        this.#streams.delete(p.mediaSessionId);
         this.#status(p.mediaSessionId, owned, STREAM_STATUS.FAILED, info);
       },
     );

@@ -114,6 +114,48 @@ test('a frame nested 100,000 deep gets a fail answer; the server and the connect
   await ws.next((f) => f.message === 'getUserData');
 });
 
+test('an offer with more media sections than a camera needs is refused once, before any socket is opened', async (t) => {
+  const app = await testApp();
+  const publisher = new TestPublisher();
+  const ws = await WsClient.establish(app.wsUrl);
+  t.after(async () => {
+    ws.close();
+    await publisher.close();
+    await app.stop();
+  });
+  const offer = await publisher.offer();
+  const [head, ...sections] = offer.split(/\r\n(?=m=)/);
+  const audio = sections.find((m) => m.startsWith('m=audio'))!;
+  const many = [head, ...sections, ...Array.from({ length: 40 }, () => audio)].join('\r\n');
+  const id = newId();
+  ws.send('publishStream', publishPayload(id, 'many-sections', many));
+  const status = await ws.status(id);
+  assert.deepEqual([status.status, status.info], ['FAILED', 'Failed by error']);
+  await new Promise((r) => setTimeout(r, 300));
+  const more = ws.frames.filter((f) => (f.message === 'notifyStreamStatusEvent' || f.message === 'setRemoteSDP') && JSON.stringify(f.data).includes(id));
+  assert.deepEqual(more, [], 'one final status, no answer');
+  assert.deepEqual(app.media.counts(), { publishers: 0, players: 0, streams: 0 });
+});
+
+test('an offer werift cannot apply gets one FAILED, not two', async (t) => {
+  const app = await testApp();
+  const publisher = new TestPublisher();
+  const ws = await WsClient.establish(app.wsUrl);
+  t.after(async () => {
+    ws.close();
+    await publisher.close();
+    await app.stop();
+  });
+  const broken = (await publisher.offer()).replace(/a=fingerprint:.*\r\n/g, '').replace(/a=setup:.*\r\n/g, 'a=setup:bogus\r\n').replace(/a=ice-(ufrag|pwd):.*\r\n/g, '');
+  const id = newId();
+  ws.send('publishStream', publishPayload(id, 'broken', broken));
+  const status = await ws.status(id);
+  assert.equal(status.status, 'FAILED');
+  await new Promise((r) => setTimeout(r, 500));
+  const more = ws.frames.filter((f) => (f.message === 'notifyStreamStatusEvent' || f.message === 'setRemoteSDP') && JSON.stringify(f.data).includes(id));
+  assert.deepEqual(more.map((f) => f.message), [], 'one final status, no answer');
+});
+
 test('with a certificate, signaling also listens over WSS', async (t) => {
   const pem = await selfSignedCertificate('localhost', { ips: ['127.0.0.1'] });
   const app = await testApp({ cert: pem.cert, key: pem.key, wssPort: 0, httpsPort: 0 });
