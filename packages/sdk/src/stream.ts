@@ -94,7 +94,12 @@ export class Stream {
       this.#terminal({ status: STREAM_STATUS.FAILED, info: ERROR_INFO.LOCAL_ERROR });
       return;
     }
-    if (this.#status !== STREAM_STATUS.PENDING) return; // stopped meanwhile
+    if (this.#status !== STREAM_STATUS.PENDING) {
+      // Stopped, or the session dropped, while the camera was opening: release it, nobody will.
+      stopTracks(this.#local);
+      this.#local = undefined;
+      return;
+    }
     const video = videoElement(this.options.display, this.#id, true);
     if (video) {
       video.srcObject = this.#local;

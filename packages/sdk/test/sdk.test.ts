@@ -136,6 +136,24 @@ test('getUserMedia failure: FAILED with "Local error" and the error message; not
   assert.deepEqual(ws.take('publishStream'), []);
 });
 
+test('the camera is released when the session drops while it is still being opened', async () => {
+  const { session, ws } = await established();
+  let release!: () => void;
+  fakes.gum.hold = new Promise<void>((r) => (release = r));
+  const s = session.createStream({ name: 'slow-cam' });
+  s.publish();
+  await tick();
+  ws.close();
+  await tick();
+  release();
+  fakes.gum.hold = undefined;
+  await tick(); await tick();
+  assert.equal(s.status(), 'FAILED');
+  const camera = fakes.gum.streams.at(-1)!;
+  assert.ok(camera.getTracks().every((track) => track.stopped), 'every track stopped');
+  assert.deepEqual(ws.take('publishStream'), []);
+});
+
 test('stop() while PENDING waits for the server status, then stops', async () => {
   const { session, ws } = await established();
   const s = session.createStream({ name: 'p' });

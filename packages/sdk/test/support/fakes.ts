@@ -130,12 +130,13 @@ export class FakeDocument {
 }
 
 export interface Fakes {
-  gum: { calls: unknown[]; fail?: Error };
+  /** `hold`: capture waits until the promise resolves; `streams`: every stream handed out. */
+  gum: { calls: unknown[]; fail?: Error; hold?: Promise<void>; streams: FakeMediaStream[] };
   document: FakeDocument;
 }
 
 export function install(): Fakes {
-  const fakes: Fakes = { gum: { calls: [] }, document: new FakeDocument() };
+  const fakes: Fakes = { gum: { calls: [], streams: [] }, document: new FakeDocument() };
   const g = globalThis as Record<string, unknown>;
   g.WebSocket = FakeWebSocket;
   g.RTCPeerConnection = FakePeerConnection;
@@ -148,8 +149,11 @@ export function install(): Fakes {
       mediaDevices: {
         async getUserMedia(c: unknown) {
           fakes.gum.calls.push(c);
+          await fakes.gum.hold;
           if (fakes.gum.fail) throw fakes.gum.fail;
-          return new FakeMediaStream([new FakeTrack('audio'), new FakeTrack('video')]);
+          const stream = new FakeMediaStream([new FakeTrack('audio'), new FakeTrack('video')]);
+          fakes.gum.streams.push(stream);
+          return stream;
         },
       },
     },
