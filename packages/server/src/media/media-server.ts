@@ -183,6 +183,8 @@ export class MediaServer {
 
   /** Ends every session (server shutdown). */
   close(info: string = STREAM_STATUS_INFO.STOPPED_BY_SESSION_DISCONNECT): void {
-    for (const s of [...this.#sessions.values()]) s.end(s.kind === 'publish' ? STREAM_STATUS.UNPUBLISHED : STREAM_STATUS.STOPPED, info);
+    // Players first: ended by their publisher they would hear "Stopped by publisher stop" instead.
+    const sessions = [...this.#sessions.values()].sort((a, b) => Number(a.kind === 'publish') - Number(b.kind === 'publish'));
+    for (const s of sessions) s.end(s.kind === 'publish' ? STREAM_STATUS.UNPUBLISHED : STREAM_STATUS.STOPPED, info);
   }
 }

@@ -41,8 +41,9 @@ export class RtpForwarder {
     header.timestamp = source.timestamp;
     header.csrc = source.csrc;
     header.csrcLength = source.csrcLength;
-    if (source.timestamp !== this.#lastTimestamp) {
+    if (this.#lastTimestamp === -1 || ((source.timestamp - this.#lastTimestamp) | 0) > 0) {
       // Once per frame, not per packet: the sender report maps this RTP time to wall-clock time.
+      // Only newer timestamps (mod 2^32): a retransmitted old packet must not move the mapping back.
       this.#lastTimestamp = source.timestamp;
       this.#lastTimestampAtMs = Date.now();
     }

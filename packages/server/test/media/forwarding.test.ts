@@ -72,6 +72,11 @@ test('a player\'s NACK is answered from the retransmission cache', async (t) => 
   assert.deepEqual(player.videoIndexes.slice(before), lostIndexes, 'with the same payloads');
   assert.equal(media.stats.nacksReceived, 1);
   assert.equal(other.videoSeqs.length, otherBefore, 'only the player that asked gets them');
+  // Resent old packets do not move the sender report's RTP→wall-clock mapping backwards.
+  const reports = player.videoSenderReports.length;
+  await until(() => player.videoSenderReports.length > reports, 3000, 'a sender report after the retransmission');
+  const [[, rtpBefore], [, rtpAfter]] = player.videoSenderReports.slice(-2) as [[number, number], [number, number]];
+  assert.ok(((rtpAfter - rtpBefore) | 0) >= 0, `RTP time in reports went from ${rtpBefore} to ${rtpAfter}`);
 
   // Packets that have left the cache are not invented.
   const ancient = (player.videoSeqs[0]! - 5000) & 0xffff;
@@ -151,4 +156,22 @@ test('a player that NACKs without end gets a bounded number of retransmissions',
   const resent = player.videoSeqs.length - before;
   const allowed = 200 + ((Date.now() - started) / 1000) * 200;
   assert.ok(resent >= 200 && resent <= allowed, `resent ${resent}, budget ${allowed.toFixed(0)}`);
+});
+
+test('on server shutdown players hear STOPPED with the reason, not "Stopped by publisher stop"', async (t) => {
+  const media = server();
+  const publisher = new TestPublisher();
+  const player = new TestPlayer();
+  t.after(async () => {
+    media.close();
+    await Promise.all([publisher.close(), player.close()]);
+  });
+  const pubStatus: string[][] = [];
+  await publisher.accept(await media.publish(request('pub', 'bye', await publisher.offer(), pubStatus)));
+  const playStatus: string[][] = [];
+  await player.accept(await media.play(request('play', 'bye', await player.offer(), playStatus)));
+  await until(() => pubStatus.length > 0 && playStatus.length > 0, 10_000, 'both live');
+  media.close('Requested stream shutdown');
+  assert.deepEqual(pubStatus.at(-1), ['UNPUBLISHED', 'Requested stream shutdown']);
+  assert.deepEqual(playStatus.slice(1), [['STOPPED', 'Requested stream shutdown']]);
 });
