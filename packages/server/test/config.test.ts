@@ -53,3 +53,8 @@ test('restAllowedIps defaults to loopback and private networks; a bad entry name
   assert.deepEqual(loadConfig(['--rest-allowed-ip', '203.0.113.0/24', '--rest-allowed-ip', '::1'], {}).config.restAllowedIps, ['203.0.113.0/24', '::1']);
   assert.throws(() => validateConfig({ restAllowedIps: ['10.0.0.0/40'] }), (e: ConfigError) => /restAllowedIps/.test(e.message));
 });
+
+test('a media port range of one port is refused (every session needs its own port)', () => {
+  assert.throws(() => validateConfig({ mediaPortMin: 41000, mediaPortMax: 41000 }), (e: ConfigError) => /mediaPortMax: a media port range needs more than one port/.test(e.message));
+  assert.equal(validateConfig({ mediaPortMin: 0, mediaPortMax: 0 }).mediaPortMin, 0, 'OS-chosen ports stay possible (tests)');
+});

@@ -15,6 +15,11 @@ import { PeerPolicy, RateLimiter } from './policy/index.ts';
 import { TurnProtocol, allocationInfo, type AllocationInfo, type TrafficByTransport, type TurnEvents } from './protocol/index.ts';
 import type { TransportAddress } from './stun/index.ts';
 
+/** Every address of this host's interfaces (link-local IPv6 without its zone). */
+function hostAddresses(): string[] {
+  return Object.values(networkInterfaces()).flatMap((list) => (list ?? []).map((i) => i.address.split('%')[0]!));
+}
+
 export interface TurnServerOptions extends TurnServerSettings {
   /** pino logger; default: silent. */
   logger?: Logger;
@@ -119,7 +124,11 @@ export async function createTurnServer(options: TurnServerOptions): Promise<Turn
       ...(config.allowedPeerPorts ? { allowedPorts: config.allowedPeerPorts } : {}),
       denied: config.deniedPeerIps,
       allowLoopback: config.allowLoopbackPeers,
-      ownAddresses: [...config.listeningIps, ...Object.values(relayIps), ...(external ? [external] : [])],
+      ownAddresses: [
+        ...config.listeningIps, ...Object.values(relayIps), ...(external ? [external] : []),
+        // Listening on 0.0.0.0 / :: answers on every address of this host: all of them are "own".
+        ...(config.listeningIps.some((ip) => ip === '0.0.0.0' || ip === '::') ? hostAddresses() : []),
+      ],
     }),
     authFailures: new RateLimiter({ burst: config.authFailureBurst, perSecond: config.authFailuresPerSecond, maxKeys: 100_000 }),
     allocateRelay: relay.allocate,

@@ -139,6 +139,8 @@ export function validateConfig(settings: unknown): ServerConfig {
   if (r.success) {
     const c = r.data;
     if (c.mediaPortMin > c.mediaPortMax) throw new ConfigError('invalid configuration:\n  mediaPortMin: above mediaPortMax');
+    // Every session binds its own port: a one-port range would serve one session (0 and 0: OS-chosen).
+    if (c.mediaPortMin > 0 && c.mediaPortMin === c.mediaPortMax) throw new ConfigError('invalid configuration:\n  mediaPortMax: a media port range needs more than one port');
     if ((c.cert === undefined) !== (c.key === undefined)) throw new ConfigError('invalid configuration:\n  cert: cert and key go together');
     return c;
   }

@@ -25,6 +25,10 @@ export async function startEmbeddedTurn(config: ServerConfig, mediaIps: string[]
   const demo = t.demoUser ? [{ username: t.demoUser.split(':')[0]!, password: t.demoUser.slice(t.demoUser.indexOf(':') + 1) }] : [];
   const cert = t.cert ?? config.cert;
   const key = t.key ?? config.key;
+  const mediaPorts = config.mediaPortMin > 0 && config.mediaPortMax > config.mediaPortMin ? [config.mediaPortMin, config.mediaPortMax] as [number, number] : undefined;
+  if (!mediaPorts) {
+    logger.warn({ mediaIps }, 'media ports are chosen by the OS (mediaPortMin 0): the embedded TURN may relay to any UDP port of the media addresses; set a media port range in production');
+  }
   const server = await createTurnServer({
     listeningIps: t.listeningIps,
     listeningPort: t.port,
@@ -41,7 +45,7 @@ export async function startEmbeddedTurn(config: ServerConfig, mediaIps: string[]
     // The media server is the peer browsers relay to; its addresses may be private or loopback.
     allowedPeerIps: [...new Set([...mediaIps, ...(config.announcedIp ? [config.announcedIp] : [])])],
     // ...on the media ports only, not every UDP service of that host (unknown when the OS picks them).
-    ...(config.mediaPortMin > 0 && config.mediaPortMax > config.mediaPortMin ? { allowedPeerPorts: [config.mediaPortMin, config.mediaPortMax] as [number, number] } : {}),
+    ...(mediaPorts ? { allowedPeerPorts: mediaPorts } : {}),
     logger,
     metrics: registry,
   });

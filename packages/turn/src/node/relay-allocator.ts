@@ -50,11 +50,18 @@ export function createRelayAllocator(options: RelayAllocatorOptions): { allocate
         bound = true;
         used.add(port);
         socket.on('error', (err) => options.onSocketError?.(err, address));
-        socket.on('message', (msg, rinfo) => request.onPeerData(msg, rinfo));
+        socket.on('message', (msg, rinfo) => {
+          if (rinfo.port !== 0) request.onPeerData(msg, rinfo);
+        });
         resolve({
           address,
           send(data, peerPort, peerAddress) {
-            if (!closed) socket.send(data, peerPort, peerAddress);
+            if (closed) return;
+            try {
+              socket.send(data, peerPort, peerAddress);
+            } catch {
+              // An unusable peer address drops this datagram; the protocol refuses port 0 before here.
+            }
           },
           close() {
             if (closed) return;

@@ -18,6 +18,9 @@ export interface StreamLimits {
   maxPendingWriteBytes: number;
 }
 
+/** Largest frame accepted before the connection has authenticated. */
+export const UNAUTHENTICATED_FRAME_BYTES = 4096;
+
 export interface StreamListener {
   readonly address: TransportAddress;
   readonly connections: number;
@@ -47,7 +50,10 @@ export async function listenStream(options: StreamListenerOptions): Promise<Stre
     socket.setNoDelay(true);
     const remote = { address: socket.remoteAddress ?? '', port: socket.remotePort ?? 0 };
     const key = `${options.id}|${nextConnection++}`;
-    const framer = new StreamFramer(limits.maxFrameBytes);
+    // Until the client authenticates it can only send small STUN requests (an Allocate is < 1 KB):
+    // a stranger cannot make us hold 64 KB per connection.
+    const framer = new StreamFramer(Math.min(limits.maxFrameBytes, UNAUTHENTICATED_FRAME_BYTES));
+    let fullLimit = false;
     let closed = false;
     const transport: ClientTransport = {
       kind,
@@ -65,7 +71,13 @@ export async function listenStream(options: StreamListenerOptions): Promise<Stre
     }, limits.unauthenticatedTimeoutMs);
     timer.unref();
     socket.on('data', (chunk: Buffer) => {
-      const error = framer.push(chunk, (frame) => protocol.handleClientData(transport, remote, key, frame.bytes));
+      const error = framer.push(chunk, (frame) => {
+        protocol.handleClientData(transport, remote, key, frame.bytes);
+        if (!fullLimit && protocol.hasAuthenticated(key)) {
+          fullLimit = true;
+          framer.setLimit(limits.maxFrameBytes);
+        }
+      });
       if (error) socket.destroy();
     });
     socket.on('error', (err) => options.onConnectionError?.(err, `${remote.address}:${remote.port}`));

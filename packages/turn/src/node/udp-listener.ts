@@ -25,12 +25,18 @@ export async function listenUdp(protocol: TurnProtocol, ip: string, port: number
     local,
     closed: false,
     send(data, remote) {
-      socket.send(data, remote.port, remote.address);
+      try {
+        socket.send(data, remote.port, remote.address);
+      } catch {
+        // A send that cannot even start (closed socket, unusable address) drops this one datagram.
+      }
     },
   };
   // Errors on an unconnected UDP socket (e.g. ICMP unreachable) must not end the listener.
   socket.on('error', () => undefined);
   socket.on('message', (msg, rinfo) => {
+    // Source port 0 cannot be answered (a send to it throws): nothing legitimate comes from it.
+    if (rinfo.port === 0) return;
     protocol.handleClientData(transport, rinfo, `${id}|${rinfo.address}|${rinfo.port}`, msg);
   });
   return {

@@ -14,7 +14,7 @@ const DEFAULT_DENIED = [
   '198.18.0.0/15', // benchmarking
   '224.0.0.0/4', // multicast
   '240.0.0.0/4', // reserved, and 255.255.255.255 broadcast
-  '::/128', // unspecified
+  '::/96', // unspecified, and IPv4-compatible IPv6 (::a.b.c.d), which some hosts tunnel to IPv4
   'fc00::/7', // unique local
   'fe80::/10', // link-local
   'ff00::/8', // multicast

@@ -32,6 +32,8 @@ export interface AllocateContext {
   total(): number;
   nextId(): number;
   install(allocation: Allocation): void;
+  /** True once the server is closing: a relay opened meanwhile must be closed, not installed. */
+  serverClosed(): boolean;
   onPeerData(allocation: Allocation, data: Buffer, from: Remote): void;
 }
 
@@ -106,8 +108,8 @@ export async function handleAllocate(ctx: AllocateContext): Promise<void> {
       },
     });
     if (!relay) return fail(508, 'no relay port available');
-    if (ctx.transport.closed) {
-      relay.close(); // The connection went away while the relay was being opened.
+    if (ctx.transport.closed || ctx.serverClosed()) {
+      relay.close(); // The connection or the server went away while the relay was being opened.
       return;
     }
     const lifetime = grantedLifetime(options, requestedLifetime);

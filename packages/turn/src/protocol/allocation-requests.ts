@@ -70,6 +70,7 @@ function checkPeer(ctx: AllocationContext, value: Buffer, transactionId: Buffer,
   const decoded = xorAddress.decode(value, transactionId);
   if (!decoded) return { ok: false, code: 400, reason: 'malformed XOR-PEER-ADDRESS' };
   const address = canonicalIP(decoded.address)!;
+  if (withPort && decoded.port === 0) return { ok: false, code: 400, reason: 'peer port 0' };
   const family = address.includes(':') ? 6 : 4;
   if (family !== ctx.allocation.relayedAddress.family) return { ok: false, code: 443, reason: `peer ${address} is not of the relay's address family` };
   const decision = ctx.options.peers.check(address, withPort ? decoded.port : undefined);
@@ -143,7 +144,7 @@ export function handleSend(ctx: AllocationContext, msg: StunMessage): void {
   const dataAttr = getAttribute(msg, Attr.Data);
   if (!peerAttr || !dataAttr) return;
   const peer = xorAddress.decode(peerAttr.value, msg.transactionId);
-  if (!peer) return;
+  if (!peer || peer.port === 0) return;
   const address = canonicalIP(peer.address)!;
   const a = ctx.allocation;
   if (!a.permissions.has(address)) return;

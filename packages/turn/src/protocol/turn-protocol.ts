@@ -114,11 +114,14 @@ export class TurnProtocol {
       msg, remote.address, now,
     );
     if (!auth.ok) {
-      if (auth.failure) this.options.events?.authFailure?.(remote, transport.kind, auth.failure);
+      // A rate-limited source is dropped silently: one event per packet would let it flood the logs.
+      if (auth.failure && auth.failure !== 'rate-limited') this.options.events?.authFailure?.(remote, transport.kind, auth.failure);
       reply(auth.response);
       return;
     }
-    this.#authenticated.add(key);
+    // Only stream connections are tracked (their unauthenticated-timeout asks); they are forgotten
+    // when they close. A UDP 5-tuple has no close to forget it by.
+    if (transport.kind !== 'udp') this.#authenticated.add(key);
     const existing = this.#allocations.get(key);
     if (msg.method === StunMethod.Allocate) {
       const ctx: AllocateContext = {
@@ -130,6 +133,7 @@ export class TurnProtocol {
         total: () => this.#allocations.size + this.#pendingAllocations.size,
         nextId: () => this.#nextId++,
         install: (a) => this.#install(a),
+        serverClosed: () => this.#closed,
       };
       void handleAllocate(ctx).catch(() => reply(errorResponse({ request: msg, key: auth.key }, 500)));
       return;

@@ -14,13 +14,23 @@ export type FramerError = 'not STUN or ChannelData' | 'frame larger than the lim
 
 export class StreamFramer {
   #pending: Buffer | undefined;
+  /** Chunks of a frame still incomplete, joined once when it is: a frame trickled in tiny reads costs linear, not quadratic, copying. */
+  #waiting: Buffer[] = [];
+  #waitingBytes = 0;
+  /** Size of the incomplete frame at the start of the pending bytes, once its header is in. */
+  #needed = 0;
 
   /** @param maxFrameBytes frames above this size close the connection (the sender is broken or hostile). */
-  constructor(private readonly maxFrameBytes: number) {}
+  constructor(private maxFrameBytes: number) {}
+
+  /** Changes the frame limit, e.g. raises it once the client has authenticated. */
+  setLimit(maxFrameBytes: number): void {
+    this.maxFrameBytes = maxFrameBytes;
+  }
 
   /** Bytes buffered but not yet framed. */
   get buffered(): number {
-    return this.#pending?.length ?? 0;
+    return (this.#pending?.length ?? 0) + this.#waitingBytes;
   }
 
   /**
@@ -29,8 +39,18 @@ export class StreamFramer {
    * chunk: consume them before the next push.
    */
   push(chunk: Buffer, onFrame: (frame: Frame) => void): FramerError | undefined {
-    const buf = this.#pending ? Buffer.concat([this.#pending, chunk]) : chunk;
+    if (this.#needed > 0 && this.buffered + chunk.length < this.#needed) {
+      // Still short of the frame whose size we know: keep the chunk (copied: the caller may reuse it).
+      this.#waiting.push(Buffer.from(chunk));
+      this.#waitingBytes += chunk.length;
+      return undefined;
+    }
+    const parts = [...(this.#pending ? [this.#pending] : []), ...this.#waiting, chunk];
+    const buf = parts.length === 1 ? chunk : Buffer.concat(parts);
     this.#pending = undefined;
+    this.#waiting = [];
+    this.#waitingBytes = 0;
+    this.#needed = 0;
     let pos = 0;
     while (buf.length - pos >= 4) {
       const first = buf[pos]!;
@@ -45,7 +65,10 @@ export class StreamFramer {
         frameLength = CHANNEL_DATA_HEADER + length;
         const padded = frameLength + streamPadding(length);
         if (padded > this.maxFrameBytes) return 'frame larger than the limit';
-        if (buf.length - pos < padded) break;
+        if (buf.length - pos < padded) {
+          this.#needed = padded;
+          break;
+        }
         onFrame({ kind, bytes: buf.subarray(pos, pos + frameLength) });
         pos += padded;
         continue;
@@ -53,7 +76,10 @@ export class StreamFramer {
         return 'not STUN or ChannelData';
       }
       if (frameLength > this.maxFrameBytes) return 'frame larger than the limit';
-      if (buf.length - pos < frameLength) break;
+      if (buf.length - pos < frameLength) {
+        this.#needed = frameLength;
+        break;
+      }
       onFrame({ kind, bytes: buf.subarray(pos, pos + frameLength) });
       pos += frameLength;
     }

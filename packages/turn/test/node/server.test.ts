@@ -81,6 +81,33 @@ test('a TCP connection that never authenticates is closed after the timeout', as
   assert.ok(at - started < 3000, 'closed by the server');
 });
 
+test('before authenticating, a TCP client may send frames of 4 KB at most; after, the full size', async (t) => {
+  const server = await startServer();
+  t.after(() => server.close());
+  const port = server.addresses().tcp[0]!.port;
+  const stranger = net.connect(port, '127.0.0.1');
+  stranger.on('error', () => undefined);
+  await new Promise((r) => stranger.once('connect', r));
+  const closed = new Promise((r) => stranger.on('close', r));
+  const header = Buffer.alloc(20);
+  header.writeUInt16BE(0x0001, 0); // Binding request...
+  header.writeUInt16BE(8000, 2); // ...announcing 8 KB of attributes
+  header.writeUInt32BE(0x2112a442, 4);
+  stranger.write(header);
+  await closed;
+
+  const client = await TurnSocketClient.connect('tcp', '127.0.0.1', port);
+  t.after(() => client.close());
+  assert.equal((await client.allocate(USER)).code, undefined);
+  const peer = await echoPeer();
+  t.after(() => peer.close());
+  assert.equal((await client.channelBind(0x4000, '127.0.0.1', peer.port)).code, undefined);
+  const payload = Buffer.alloc(20_000, 1);
+  client.sendChannelData(0x4000, payload);
+  const back = await client.nextChannelData();
+  assert.equal(back.data.length, payload.length, 'a 20 KB ChannelData frame passes both ways');
+});
+
 test('a TCP connection sending garbage is closed; the server keeps serving others', async (t) => {
   const server = await startServer();
   t.after(() => server.close());

@@ -14,7 +14,8 @@ test('parseIpRange() reads addresses, CIDRs and a-b ranges of both families', ()
 test('PeerPolicy denies loopback, private, link-local, multicast and own addresses by default', () => {
   const p = new PeerPolicy({ ownAddresses: ['203.0.113.1'] });
   for (const addr of ['127.0.0.1', '127.8.8.8', '0.0.0.0', '10.0.0.1', '172.16.5.5', '192.168.0.1', '100.64.0.1', '169.254.169.254',
-    '224.0.0.1', '255.255.255.255', '::', '::1', 'fc00::1', 'fd12::1', 'fe80::1', 'ff02::1', '203.0.113.1', '::ffff:127.0.0.1', '::ffff:10.0.0.1']) {
+    '224.0.0.1', '255.255.255.255', '::', '::1', 'fc00::1', 'fd12::1', 'fe80::1', 'ff02::1', '203.0.113.1', '::ffff:127.0.0.1', '::ffff:10.0.0.1',
+    '::7f00:1', '::a00:1']) { // IPv4-compatible forms of 127.0.0.1 and 10.0.0.1
     assert.equal(p.check(addr).allowed, false, addr);
   }
   for (const addr of ['8.8.8.8', '203.0.113.2', '2606:4700::1111']) assert.equal(p.check(addr).allowed, true, addr);

@@ -78,6 +78,9 @@ test('allocate() rejects a bad password with 401 and counts the failure; a flood
   h.protocol.handleClientData(t, client, KEY, requests.allocate(wrong).bytes);
   await settle();
   assert.equal(t.take().length, 0, 'over the failure limit: no answer');
+  for (let i = 0; i < 50; i++) h.protocol.handleClientData(t, client, KEY, requests.allocate(wrong).bytes);
+  await settle();
+  assert.equal(h.events.filter((e) => e.kind === 'auth-failure').length, 5, 'a flood is not logged packet by packet');
   // Another client is not affected.
   const other = { address: '198.51.100.8', port: 1 };
   const { response } = await allocate(h, t, undefined, other, 'u|other');
@@ -190,4 +193,40 @@ test('responses carry SOFTWARE on Allocate', async () => {
   const { response } = await allocate(h, new FakeClientTransport());
   assert.equal(text.decode(getAttribute(response.msg, Attr.Software)!.value, 763), 'Traverse TURN');
   assert.equal(u32.decode(getAttribute(response.msg, Attr.Lifetime)!.value), 600);
+});
+
+test('a server closed while a relay port is being opened closes that port instead of installing it', async () => {
+  const h = createHarness();
+  const t = new FakeClientTransport();
+  const challenge = await exchange(h, t, requests.allocate().bytes);
+  const creds: Credentials = { username: 'alice', password: 'secret', realm: challenge.realm!, nonce: challenge.nonce! };
+  h.protocol.handleClientData(t, client, KEY, requests.allocate(creds).bytes);
+  h.protocol.close(); // before the relay allocation resolves
+  await settle();
+  assert.equal(h.relays.length, 1);
+  assert.equal(h.relays[0]!.closed, true);
+  assert.equal(h.protocol.allocationCount, 0);
+  assert.deepEqual(t.take(), [], 'no success response for an allocation that does not exist');
+});
+
+test('peer port 0 is refused: ChannelBind answers 400, a Send indication is dropped', async () => {
+  const h = createHarness({ policy: { allowed: ['203.0.113.0/24'] } });
+  const t = new FakeClientTransport();
+  const { creds } = await allocate(h, t);
+  assert.equal((await exchange(h, t, requests.channelBind(creds, 0x4000, '203.0.113.9', 0).bytes)).code, 400);
+  assert.equal((await exchange(h, t, requests.createPermission(creds, ['203.0.113.9']).bytes)).msg.cls, StunClass.SuccessResponse);
+  h.protocol.handleClientData(t, client, KEY, requests.send('203.0.113.9', 0, Buffer.from('x')));
+  h.protocol.handleClientData(t, client, KEY, requests.send('203.0.113.9', 7, Buffer.from('y')));
+  await settle();
+  assert.deepEqual(h.relays[0]!.sent.map((s) => `${s.port} ${s.data.toString()}`), ['7 y']);
+});
+
+test('only stream connections are remembered as authenticated (a UDP 5-tuple is never forgotten)', async () => {
+  const h = createHarness();
+  // A UDP 5-tuple that authenticates is not remembered: nothing would ever forget it.
+  await allocate(h, new FakeClientTransport(), undefined, { address: '198.51.100.8', port: 1 }, 'u|198.51.100.8|1');
+  assert.equal(h.protocol.hasAuthenticated('u|198.51.100.8|1'), false);
+  const tcp = new FakeClientTransport('tcp');
+  await allocate(h, tcp, undefined, { address: '198.51.100.9', port: 2 }, 'tcp|1');
+  assert.equal(h.protocol.hasAuthenticated('tcp|1'), true);
 });

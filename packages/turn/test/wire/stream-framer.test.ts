@@ -46,3 +46,36 @@ test('StreamFramer keeps only the incomplete tail buffered', () => {
   collect(framer, [Buffer.concat([stun, stun.subarray(0, 7)])]);
   assert.equal(framer.buffered, 7);
 });
+
+test('StreamFramer: a large frame trickled in 16-byte reads comes out whole, copied about once', () => {
+  const big = encodeChannelData(0x4002, Buffer.alloc(60_000, 7), true);
+  const framer = new StreamFramer(70_000);
+  const chunks: Buffer[] = [];
+  for (let i = 0; i < big.length; i += 16) chunks.push(big.subarray(i, i + 16));
+  // Count what Buffer.concat copies: re-joining the pending bytes on every read would copy ~112 MB.
+  const concat = Buffer.concat;
+  let copied = 0;
+  Buffer.concat = ((list: readonly Uint8Array[], length?: number) => {
+    const out = concat(list, length);
+    copied += out.length;
+    return out;
+  }) as typeof Buffer.concat;
+  let result: ReturnType<typeof collect>;
+  try {
+    result = collect(framer, [...chunks, stun]);
+  } finally {
+    Buffer.concat = concat;
+  }
+  assert.equal(result.error, undefined);
+  assert.deepEqual(result.frames.map((f) => [f.kind, f.bytes.length]), [['channel-data', 60_004], ['stun', stun.length]]);
+  assert.equal(framer.buffered, 0);
+  assert.ok(copied < 3 * big.length, `copied ${copied} bytes for a ${big.length}-byte frame`);
+});
+
+test('StreamFramer.setLimit(): a frame refused under a small limit passes once it is raised', () => {
+  const big = requests.binding().bytes.length < 4096 ? encodeChannelData(0x4001, Buffer.alloc(5000), true) : stun;
+  assert.equal(collect(new StreamFramer(4096), [big]).error, 'frame larger than the limit');
+  const framer = new StreamFramer(4096);
+  framer.setLimit(70_000);
+  assert.equal(collect(framer, [big]).frames.length, 1);
+});
