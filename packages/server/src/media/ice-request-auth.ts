@@ -2,7 +2,8 @@
 // MESSAGE-INTEGRITY (RFC 8445 §7.3). As an ICE-lite agent it then takes a request with USE-CANDIDATE
 // as a nomination, so anyone who can reach a media port (directly, or through the embedded TURN)
 // could point a live session's media at an address of their choosing. This checks the short-term
-// credential of every request before werift sees it, and drops those that fail.
+// credential of every request before werift sees it, and drops those that fail (and anything from
+// source port 0, which no one can answer).
 // It reaches into werift's ICE connection, so it checks the shape it relies on.
 import { Attr, StunClass, decodeStun, getAttribute, looksLikeStun, verifyIntegrity } from '@traverse/turn/stun';
 import type { RTCPeerConnection } from 'werift';
@@ -57,6 +58,8 @@ export function requireAuthenticatedChecks(pc: RTCPeerConnection): boolean {
       guarded.add(protocol);
       const original = protocol.datagramReceived.bind(protocol);
       protocol.datagramReceived = (data, addr) => {
+        // Source port 0 cannot be answered: werift's reply would throw ERR_SOCKET_BAD_PORT.
+        if ((addr as readonly unknown[] | undefined)?.[1] === 0) return;
         if (isUnauthenticatedStunRequest(data, connection.localUsername, connection.localPassword)) return;
         original(data, addr);
       };
