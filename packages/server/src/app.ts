@@ -78,6 +78,7 @@ export async function startApp(config: ServerConfig, options: { logger?: Logger 
     const signaling = new Signaling({
       media, logger, nodeId,
       maxConnections: config.maxConnections,
+      maxConnectionsPerIp: config.maxConnectionsPerIp,
       maxMessagesPerSecond: config.maxMessagesPerSecond,
       maxStreamsPerConnection: config.maxStreamsPerConnection,
       pingIntervalMs: config.pingIntervalSeconds * 1000,

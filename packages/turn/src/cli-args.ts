@@ -36,6 +36,7 @@ export const OPTIONS: Record<string, { kind: Kind; short?: string; help: string 
   'user-quota': { kind: 'number', help: 'Allocations per user (0 = unlimited)' },
   'total-quota': { kind: 'number', help: 'Allocations in total (0 = unlimited)' },
   'max-allocate-lifetime': { kind: 'number', help: 'Longest allocation lifetime, seconds. Default 3600' },
+  'max-connections-per-ip': { kind: 'number', help: 'TCP/TLS connections one client address may hold per listener. Default 256' },
   'channel-lifetime': { kind: 'number', help: 'Channel binding lifetime, seconds. Default 600' },
   'permission-lifetime': { kind: 'number', help: 'Permission lifetime, seconds. Default 300' },
   'stale-nonce': { kind: 'number', help: 'Nonce lifetime, seconds. Default 600' },
@@ -184,6 +185,7 @@ export function toSettings(raw: Raw): CliSettings {
   assign('userQuota', num(raw, 'user-quota'));
   assign('totalQuota', num(raw, 'total-quota'));
   assign('maxAllocateLifetime', num(raw, 'max-allocate-lifetime'));
+  assign('maxConnectionsPerIp', num(raw, 'max-connections-per-ip'));
   assign('channelLifetime', num(raw, 'channel-lifetime'));
   assign('permissionLifetime', num(raw, 'permission-lifetime'));
   assign('staleNonce', num(raw, 'stale-nonce'));

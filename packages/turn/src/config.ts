@@ -57,6 +57,8 @@ export const turnServerOptionsSchema = z
     /** TCP/TLS connections that have not authenticated after this long are closed. */
     unauthenticatedTimeoutSeconds: z.number().positive().default(30),
     maxConnections: z.number().int().min(1).default(10_000),
+    /** TCP/TLS connections one client address may hold per listener (a NAT'd office shares one). */
+    maxConnectionsPerIp: z.number().int().min(1).default(256),
     maxPendingWriteBytes: z.number().int().min(4096).default(1 << 20),
     /** Kernel receive buffer for UDP sockets in bytes (0 = system default). */
     udpReceiveBufferBytes: z.number().int().min(0).default(1 << 20),

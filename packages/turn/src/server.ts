@@ -167,6 +167,7 @@ export async function createTurnServer(options: TurnServerOptions): Promise<Turn
   const limits = {
     unauthenticatedTimeoutMs: config.unauthenticatedTimeoutSeconds * 1000,
     maxConnections: config.maxConnections,
+    maxConnectionsPerIp: config.maxConnectionsPerIp,
     maxFrameBytes: 65_535 + 20,
     maxPendingWriteBytes: config.maxPendingWriteBytes,
   };

@@ -22,6 +22,7 @@ export const FLAGS: Record<string, { path: string; kind: Kind; help: string }> =
   'ping-interval': { path: 'pingIntervalSeconds', kind: 'number', help: 'Seconds between server pings. Default 5' },
   'max-streams-per-connection': { path: 'maxStreamsPerConnection', kind: 'number', help: 'Default 16' },
   'rest-allowed-ip': { path: 'restAllowedIps', kind: 'list', help: 'Address or CIDR allowed to call /rest-api/ (repeatable). Default: loopback and private networks' },
+  'max-connections-per-ip': { path: 'maxConnectionsPerIp', kind: 'number', help: 'Signaling connections one client address may hold. Default 256' },
   'max-messages-per-second': { path: 'maxMessagesPerSecond', kind: 'number', help: 'Signaling messages per second per connection; more closes it. Default 50' },
   turn: { path: 'turn.enabled', kind: 'boolean', help: 'Embedded TURN server (--no-turn to disable). Default on' },
   'turn-port': { path: 'turn.port', kind: 'number', help: 'TURN UDP and TCP port. Default 3478' },

@@ -39,6 +39,8 @@ export const configSchema = z.object({
   pingIntervalSeconds: z.number().positive().default(5),
   maxStreamsPerConnection: z.number().int().min(1).default(16),
   maxConnections: z.number().int().min(1).default(5000),
+  /** Signaling connections one client address may hold (a NAT'd office shares one address). */
+  maxConnectionsPerIp: z.number().int().min(1).default(256),
   /** Who may call the REST API (it can terminate any stream): this host and private networks. */
   restAllowedIps: z.array(ipOrCidr).default(['127.0.0.0/8', '::1/128', '10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', 'fc00::/7']),
   /** Signaling messages per second per connection (bursts of twice that); a page sends a few. */

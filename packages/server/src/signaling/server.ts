@@ -13,6 +13,8 @@ export interface SignalingOptions {
   logger: Logger;
   nodeId: string;
   maxConnections: number;
+  /** Signaling connections one client address may hold (a NAT'd office shares one address). */
+  maxConnectionsPerIp: number;
   maxStreamsPerConnection: number;
   /** Messages per second one connection may send (bursts of twice that); more closes it with 1008. */
   maxMessagesPerSecond: number;
@@ -26,6 +28,7 @@ export class Signaling {
   readonly counters: SignalingCounters = { connections: 0, messages: 0, invalidMessages: 0 };
   readonly #wss = new WebSocketServer({ noServer: true, maxPayload: PROTOCOL_LIMITS.maxMessageBytes, perMessageDeflate: false });
   readonly #sockets = new Map<WebSocket, SignalingConnection>();
+  readonly #perIp = new Map<string, number>();
   readonly #log: Logger;
 
   constructor(private readonly o: SignalingOptions) {
@@ -40,6 +43,17 @@ export class Signaling {
         socket.end('HTTP/1.1 503 Service Unavailable\r\n\r\n');
         return;
       }
+      const ip = req.socket.remoteAddress ?? '';
+      if ((this.#perIp.get(ip) ?? 0) >= this.o.maxConnectionsPerIp) {
+        socket.end('HTTP/1.1 429 Too Many Requests\r\n\r\n');
+        return;
+      }
+      this.#perIp.set(ip, (this.#perIp.get(ip) ?? 0) + 1);
+      socket.once('close', () => {
+        const left = (this.#perIp.get(ip) ?? 1) - 1;
+        if (left <= 0) this.#perIp.delete(ip);
+        else this.#perIp.set(ip, left);
+      });
       this.#wss.handleUpgrade(req, socket, head, (ws) => this.#accept(ws, `${req.socket.remoteAddress}:${req.socket.remotePort}`));
     });
   }

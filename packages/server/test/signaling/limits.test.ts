@@ -156,6 +156,19 @@ test('an offer werift cannot apply gets one FAILED, not two', async (t) => {
   assert.deepEqual(more.map((f) => f.message), [], 'one final status, no answer');
 });
 
+test('one client address may hold maxConnectionsPerIp signaling connections; more get 429', async (t) => {
+  const app = await testApp({ maxConnectionsPerIp: 2 });
+  const clients = [await WsClient.establish(app.wsUrl), await WsClient.establish(app.wsUrl)];
+  t.after(async () => {
+    for (const c of clients) c.close();
+    await app.stop();
+  });
+  await assert.rejects(WsClient.connect(app.wsUrl), /429/);
+  clients[0]!.ws.terminate();
+  await new Promise((r) => setTimeout(r, 200));
+  clients.push(await WsClient.establish(app.wsUrl));
+});
+
 test('with a certificate, signaling also listens over WSS', async (t) => {
   const pem = await selfSignedCertificate('localhost', { ips: ['127.0.0.1'] });
   const app = await testApp({ cert: pem.cert, key: pem.key, wssPort: 0, httpsPort: 0 });

@@ -12,6 +12,8 @@ export interface StreamLimits {
   unauthenticatedTimeoutMs: number;
   /** Most concurrent connections per listener. */
   maxConnections: number;
+  /** Most concurrent connections from one client address per listener. */
+  maxConnectionsPerIp: number;
   /** Largest STUN message or ChannelData frame accepted. */
   maxFrameBytes: number;
   /** Relayed data to a client is dropped while this many bytes wait in its socket. */
@@ -93,6 +95,22 @@ export async function listenStream(options: StreamListenerOptions): Promise<Stre
     ? tls.createServer({ ...options.tls, handshakeTimeout: limits.unauthenticatedTimeoutMs }, onSocket)
     : net.createServer(onSocket);
   server.maxConnections = limits.maxConnections;
+  // Counted at TCP accept (before any TLS handshake): one address cannot take every slot.
+  const perIp = new Map<string, number>();
+  server.prependListener('connection', (raw: net.Socket) => {
+    const ip = raw.remoteAddress ?? '';
+    const count = (perIp.get(ip) ?? 0) + 1;
+    if (count > limits.maxConnectionsPerIp) {
+      raw.destroy();
+      return;
+    }
+    perIp.set(ip, count);
+    raw.once('close', () => {
+      const left = (perIp.get(ip) ?? 1) - 1;
+      if (left <= 0) perIp.delete(ip);
+      else perIp.set(ip, left);
+    });
+  });
   // A failed TLS handshake is the client's problem, not a server error.
   server.on('tlsClientError', (err, socket) => {
     options.onConnectionError?.(err, `${socket.remoteAddress}:${socket.remotePort}`);

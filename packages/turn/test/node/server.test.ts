@@ -108,6 +108,29 @@ test('before authenticating, a TCP client may send frames of 4 KB at most; after
   assert.equal(back.data.length, payload.length, 'a 20 KB ChannelData frame passes both ways');
 });
 
+test('one client address may hold maxConnectionsPerIp TCP connections; more are closed at once', async (t) => {
+  const server = await startServer({ maxConnectionsPerIp: 3 });
+  t.after(() => server.close());
+  const port = server.addresses().tcp[0]!.port;
+  const open = async () => {
+    const socket = net.connect(port, '127.0.0.1');
+    socket.on('error', () => undefined);
+    await new Promise((r) => socket.once('connect', r));
+    const closed = new Promise<boolean>((r) => socket.once('close', () => r(true)));
+    return { socket, closedSoon: Promise.race([closed, new Promise<boolean>((r) => setTimeout(() => r(false), 500))]) };
+  };
+  const first = [await open(), await open(), await open()];
+  t.after(() => first.forEach((c) => c.socket.destroy()));
+  const fourth = await open();
+  assert.equal(await fourth.closedSoon, true, 'the fourth is refused');
+  for (const c of first) assert.equal(await c.closedSoon, false, 'the first three stay');
+  first[0]!.socket.destroy();
+  await new Promise((r) => setTimeout(r, 100));
+  const client = await TurnSocketClient.connect('tcp', '127.0.0.1', port);
+  t.after(() => client.close());
+  assert.equal((await client.allocate(USER)).code, undefined, 'a slot freed is a slot again');
+});
+
 test('a TCP connection sending garbage is closed; the server keeps serving others', async (t) => {
   const server = await startServer();
   t.after(() => server.close());
