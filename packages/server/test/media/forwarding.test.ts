@@ -1,6 +1,6 @@
 // Forwarding details a browser depends on: H.264 with per-player payload types, NACKs answered from
 // the retransmission cache, and players' key-frame requests reaching the publisher, coalesced.
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import type { MediaServer } from '../../src/media/index.ts';
 import { TEST_KEY_FRAME_INTERVAL_MS, sessionRequest as request, testMediaServer as server } from '../support/media.ts';
@@ -24,18 +24,28 @@ async function publishAndPlay(media: MediaServer, publisher: TestPublisher, play
   return answers;
 }
 
-test('H.264 is forwarded with each player\'s own payload type', async (t) => {
+type PlayerOptions = ConstructorParameters<typeof TestPlayer>[0];
+type PublisherOptions = ConstructorParameters<typeof TestPublisher>[0];
+
+/** A media server with one publisher sending and players playing; all of it closed after the test. */
+async function liveStream<const P extends readonly PlayerOptions[]>(t: TestContext, players: P, publisher: PublisherOptions = {}) {
   const media = server();
-  const publisher = new TestPublisher({ video: [{ name: 'H264', payloadType: 125 }] });
-  const players = [
-    new TestPlayer({ video: [{ name: 'VP8', payloadType: 96 }, { name: 'H264', payloadType: 102 }] }),
-    new TestPlayer({ video: [{ name: 'H264', payloadType: 107 }] }),
-  ];
+  const pub = new TestPublisher(publisher);
+  const playing = players.map((o) => new TestPlayer(o));
   t.after(async () => {
     media.close();
-    await Promise.all([publisher.close(), ...players.map((p) => p.close())]);
+    await Promise.all([pub.close(), ...playing.map((p) => p.close())]);
   });
-  const answers = await publishAndPlay(media, publisher, players);
+  const answers = await publishAndPlay(media, pub, playing);
+  // One player per options entry, in order.
+  return { media, publisher: pub, players: playing as { -readonly [K in keyof P]: TestPlayer }, answers };
+}
+
+test('H.264 is forwarded with each player\'s own payload type', async (t) => {
+  const { media, players, answers } = await liveStream(t, [
+    { video: [{ name: 'VP8', payloadType: 96 }, { name: 'H264', payloadType: 102 }] },
+    { video: [{ name: 'H264', payloadType: 107 }] },
+  ], { video: [{ name: 'H264', payloadType: 125 }] });
   assert.match(answers[0]!, /a=rtpmap:102 H264\/90000/);
   assert.doesNotMatch(answers[0]!, /VP8/, 'the player is offered only what the publisher sends');
   assert.match(answers[1]!, /a=rtpmap:107 H264\/90000/);
@@ -50,15 +60,7 @@ test('H.264 is forwarded with each player\'s own payload type', async (t) => {
 });
 
 test('a player\'s NACK is answered from the retransmission cache', async (t) => {
-  const media = server();
-  const publisher = new TestPublisher();
-  const player = new TestPlayer();
-  const other = new TestPlayer();
-  t.after(async () => {
-    media.close();
-    await Promise.all([publisher.close(), player.close(), other.close()]);
-  });
-  await publishAndPlay(media, publisher, [player, other]);
+  const { media, publisher, players: [player, other] } = await liveStream(t, [{}, {}]);
   await until(() => player.videoSeqs.length >= 40, 10_000, 'video at the player');
   publisher.stopSending();
   await new Promise((r) => setTimeout(r, 200)); // let the last packets land
@@ -87,14 +89,7 @@ test('a player\'s NACK is answered from the retransmission cache', async (t) => 
 });
 
 test('players\' PLIs reach the publisher as coalesced key-frame requests', async (t) => {
-  const media = server();
-  const publisher = new TestPublisher();
-  const players = [new TestPlayer(), new TestPlayer()];
-  t.after(async () => {
-    media.close();
-    await Promise.all([publisher.close(), ...players.map((p) => p.close())]);
-  });
-  await publishAndPlay(media, publisher, players);
+  const { media, publisher, players } = await liveStream(t, [{}, {}]);
   await until(() => players.every((p) => p.videoPackets > 10), 10_000, 'video at the players');
   await new Promise((r) => setTimeout(r, TEST_KEY_FRAME_INTERVAL_MS * 2)); // past the joins' requests
   const plisBefore = publisher.pliCount;
@@ -112,14 +107,7 @@ test('players\' PLIs reach the publisher as coalesced key-frame requests', async
 });
 
 test('a FIR asks the publisher for a key frame too, and players get sender reports', async (t) => {
-  const media = server();
-  const publisher = new TestPublisher();
-  const player = new TestPlayer();
-  t.after(async () => {
-    media.close();
-    await Promise.all([publisher.close(), player.close()]);
-  });
-  await publishAndPlay(media, publisher, [player]);
+  const { publisher, players: [player] } = await liveStream(t, [{}]);
   await until(() => player.videoPackets > 10, 10_000, 'video at the player');
   await new Promise((r) => setTimeout(r, TEST_KEY_FRAME_INTERVAL_MS * 2));
   const plisBefore = publisher.pliCount;
@@ -136,14 +124,7 @@ test('a FIR asks the publisher for a key frame too, and players get sender repor
 });
 
 test('a player that NACKs without end gets a bounded number of retransmissions', async (t) => {
-  const media = server();
-  const publisher = new TestPublisher();
-  const player = new TestPlayer();
-  t.after(async () => {
-    media.close();
-    await Promise.all([publisher.close(), player.close()]);
-  });
-  await publishAndPlay(media, publisher, [player]);
+  const { media, publisher, players: [player] } = await liveStream(t, [{}]);
   await until(() => player.videoSeqs.length >= 120, 10_000, 'video at the player');
   publisher.stopSending();
   await new Promise((r) => setTimeout(r, 200));
