@@ -68,6 +68,16 @@ export class PeerPolicy {
   }
 
   /**
+   * For data to an address already permitted (Send indications): whether its port is allowed too.
+   * Per packet, so it returns at once when no port restriction is configured.
+   */
+  allowsPort(address: string, port: number): boolean {
+    if (port === 0) return false;
+    if (!this.#allowedPorts) return true;
+    return this.check(address, port).allowed;
+  }
+
+  /**
    * Decides on a peer address in text form, and on its port when there is one (ChannelBind, Send;
    * CreatePermission is per address).
    */

@@ -144,12 +144,12 @@ export function handleSend(ctx: AllocationContext, msg: StunMessage): void {
   const dataAttr = getAttribute(msg, Attr.Data);
   if (!peerAttr || !dataAttr) return;
   const peer = xorAddress.decode(peerAttr.value, msg.transactionId);
-  if (!peer || peer.port === 0) return;
+  if (!peer) return;
   const address = canonicalIP(peer.address)!;
   const a = ctx.allocation;
   if (!a.permissions.has(address)) return;
-  // The permission was granted per address; the port is checked here (allowedPorts).
-  if (!ctx.options.peers.check(address, peer.port).allowed) return;
+  // The permission was granted per address; the port is checked here (port 0, allowedPorts).
+  if (!ctx.options.peers.allowsPort(address, peer.port)) return;
   a.relay.send(dataAttr.value, peer.port, address);
   a.traffic.toPeerPackets++;
   a.traffic.toPeerBytes += dataAttr.value.length;
