@@ -1,6 +1,7 @@
 // Which client addresses may use the REST API. Terminating any stream is one POST away, so by
 // default (config restAllowedIps) only this host and private networks may call it.
 import { BlockList, isIP } from 'node:net';
+import { parseCidr } from '../common/cidr.ts';
 
 export class AddressAllowlist {
   readonly #list = new BlockList();
@@ -8,16 +9,10 @@ export class AddressAllowlist {
   /** @param ranges addresses or CIDRs of either family; throws on one that is neither. */
   constructor(readonly ranges: readonly string[]) {
     for (const range of ranges) {
-      const [address = '', prefix] = range.split('/');
-      const family = isIP(address);
-      if (family === 0) throw new TypeError(`not an IP address or CIDR: ${JSON.stringify(range)}`);
-      const type = family === 4 ? 'ipv4' : 'ipv6';
-      if (prefix === undefined) this.#list.addAddress(address, type);
-      else {
-        const bits = Number(prefix);
-        if (!/^\d+$/.test(prefix) || bits > (family === 4 ? 32 : 128)) throw new TypeError(`bad prefix length: ${JSON.stringify(range)}`);
-        this.#list.addSubnet(address, bits, type);
-      }
+      const cidr = parseCidr(range);
+      if ('error' in cidr) throw new TypeError(cidr.error);
+      if (cidr.prefix === undefined) this.#list.addAddress(cidr.address, cidr.type);
+      else this.#list.addSubnet(cidr.address, cidr.prefix, cidr.type);
     }
   }
 

@@ -1,14 +1,10 @@
 // The whole server's configuration: one zod schema gives the type, the defaults and the errors.
-import { isIP } from 'node:net';
 import { z } from 'zod';
+import { parseCidr } from '../common/cidr.ts';
 
 const port = z.number().int().min(0).max(65535);
 const ip = z.string().regex(/^[0-9a-fA-F.:]+$/, 'not an IP address');
-const ipOrCidr = z.string().refine((v) => {
-  const [address = '', prefix] = v.split('/');
-  const family = isIP(address);
-  return family !== 0 && (prefix === undefined || (/^\d+$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128)));
-}, 'not an IP address or CIDR');
+const ipOrCidr = z.string().refine((v) => !('error' in parseCidr(v)), 'not an IP address or CIDR');
 
 export const configSchema = z.object({
   /** HTTP: example pages, SDK bundle, REST API, /health, /metrics, /turn-credentials. */
