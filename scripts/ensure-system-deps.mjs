@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 const requirements = [
   { file: '/usr/bin/turnutils_uclient', pkg: 'coturn', why: 'TURN interop tests (turnutils_uclient, turnutils_peer, turnutils_stunclient)' },
   { file: '/usr/bin/chromium', pkg: 'chromium', why: 'browser tests (headless Chromium with a fake camera)' },
+  { file: '/usr/bin/firefox-esr', pkg: 'firefox-esr', why: 'cross-browser tests (headless Firefox ESR over WebDriver BiDi)' },
   { file: '/usr/sbin/ip', pkg: 'iproute2', why: 'firewall tests in network namespaces' },
   { file: '/usr/sbin/iptables', pkg: 'iptables', why: 'firewall tests (drop UDP in the client namespace)' },
   { file: '/usr/bin/openssl', pkg: 'openssl', why: 'TLS interop tests with coturn (throwaway certificates)' },
