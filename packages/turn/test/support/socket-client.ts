@@ -18,22 +18,27 @@ export class TurnSocketClient {
 
   private constructor(readonly transport: Transport) {}
 
-  static async connect(transport: Transport, host: string, port: number): Promise<TurnSocketClient> {
+  /**
+   * `tlsOptions` go to tls.connect: a TLS client verifies the server's certificate, so give it the
+   * `ca` (and `servername` when the certificate names a host). An IPv6 `host` gets an IPv6 socket.
+   */
+  static async connect(transport: Transport, host: string, port: number, tlsOptions?: tls.ConnectionOptions): Promise<TurnSocketClient> {
     const c = new TurnSocketClient(transport);
     const deliver = (b: Buffer) => {
       c.#inbox.push(Buffer.from(b));
       for (const w of c.#waiters.splice(0)) w();
     };
     if (transport === 'udp') {
-      const s = dgram.createSocket('udp4');
-      await new Promise<void>((r) => s.bind(0, '127.0.0.1', r));
+      const v6 = host.includes(':');
+      const s = dgram.createSocket(v6 ? 'udp6' : 'udp4');
+      await new Promise<void>((r) => s.bind(0, v6 ? '::1' : '127.0.0.1', r));
       s.on('message', deliver);
       c.#send = (b) => s.send(b, port, host);
       c.#close = () => s.close();
     } else {
       const s = transport === 'tcp'
         ? net.connect(port, host)
-        : tls.connect({ port, host, rejectUnauthorized: false });
+        : tls.connect({ port, host, ...tlsOptions });
       await new Promise<void>((resolve, reject) => {
         s.once(transport === 'tcp' ? 'connect' : 'secureConnect', resolve);
         s.once('error', reject);
