@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { testApp } from '../support/app.ts';
 import { TestPlayer, TestPublisher, until } from '../support/werift-client.ts';
+import { publishOver } from '../support/signaling.ts';
 import { WsClient, newId, playPayload, publishPayload } from '../support/ws-client.ts';
 
 test('connection → getUserData echoes the client fields and names the session', async (t) => {
@@ -17,8 +18,33 @@ test('connection → getUserData echoes the client fields and names the session'
   assert.deepEqual(data.custom, { token: 'abc' });
   assert.equal(typeof data.sessionId, 'string');
   assert.ok(Array.isArray(f.data));
-  // The server pings; the client's pong is accepted.
-  await c.next((x) => x.message === 'ping', 5000);
+});
+
+/** Pings every 250 ms: a dead client is cut off after the next one, within half a second. */
+const FAST_PINGS = { pingIntervalSeconds: 0.25 };
+
+test('a client that answers no ping is disconnected at the next ping', async (t) => {
+  const app = await testApp(FAST_PINGS);
+  t.after(() => app.stop());
+  const silent = await WsClient.connect(app.wsUrl, { answerPings: false });
+  t.after(() => silent.close());
+  const closed = new Promise<number>((resolve) => silent.ws.once('close', (code) => resolve(code)));
+  await silent.next((x) => x.message === 'ping', 5000);
+  const code = await Promise.race([closed, new Promise((_, reject) => setTimeout(() => reject(new Error('still connected after 5 s')), 5000))]);
+  assert.equal(code, 1006, 'cut off (terminated), not closed with a handshake');
+});
+
+test('a client that answers pings, with pong messages or pong frames, stays connected', async (t) => {
+  const app = await testApp(FAST_PINGS);
+  t.after(() => app.stop());
+  const clients = [await WsClient.connect(app.wsUrl, { answerPings: 'message' }), await WsClient.connect(app.wsUrl, { answerPings: 'frame' })];
+  t.after(() => clients.forEach((c) => c.close()));
+  // A client that missed one ping is gone at the next: eight pings later, both answered every one.
+  for (let i = 0; i < 8; i++) for (const c of clients) await c.next((x) => x.message === 'ping', 5000);
+  for (const [i, c] of clients.entries()) {
+    c.send('sendData', { operationId: `alive-${i}`, payload: null });
+    assert.deepEqual((await c.next((f) => f.message === 'DataStatusEvent')).data[0], { operationId: `alive-${i}`, status: 'ACCEPTED' });
+  }
 });
 
 test('publish → two players → stop play → publisher drop, over the WebSocket protocol', async (t) => {
@@ -107,13 +133,18 @@ test('duplicate name, unknown name, duplicate mediaSessionId and unpublish give 
 
 test('malformed frames get a clear answer and the connection and others carry on', async (t) => {
   const app = await testApp();
+  const mine = new TestPublisher();
+  const theirs = new TestPublisher();
   const ws = await WsClient.establish(app.wsUrl);
   const other = await WsClient.establish(app.wsUrl);
   t.after(async () => {
     ws.close();
     other.close();
+    await Promise.all([mine.close(), theirs.close()]);
     await app.stop();
   });
+  await publishOver(ws, mine, 'mine');
+  await publishOver(other, theirs, 'theirs');
   ws.raw('{"message": ');
   assert.match(((await ws.next((f) => f.message === 'fail')).data[0] as { info: string }).info, /malformed JSON/);
   ws.raw('[1,2,3]');
@@ -125,11 +156,16 @@ test('malformed frames get a clear answer and the connection and others carry on
   ws.send('pushLogs', { logs: 'ignored' });
   ws.send('sendData', { operationId: 'op1', payload: { a: 1 } });
   assert.deepEqual((await ws.next((f) => f.message === 'DataStatusEvent')).data[0], { operationId: 'op1', status: 'ACCEPTED' });
+  // Bad frames end nothing, and the bad publish started nothing.
+  assert.deepEqual(app.media.counts(), { publishers: 2, players: 0, streams: 2 });
   ws.raw('x'.repeat(300 * 1024)); // over the frame limit: this socket is closed by ws
   await until(() => ws.closed, 5000, 'oversized frame closes the socket');
+  // The closed connection's stream ends with it; the other connection's stream goes on.
+  await until(() => !app.media.isPublished('mine'), 3000, 'the closed connection\'s stream ended');
+  assert.deepEqual(app.media.counts(), { publishers: 1, players: 0, streams: 1 });
+  assert.ok(app.media.isPublished('theirs'));
   other.send('sendData', { operationId: 'op2', payload: null });
   assert.deepEqual((await other.next((f) => f.message === 'DataStatusEvent')).data[0], { operationId: 'op2', status: 'ACCEPTED' });
-  assert.ok(app.media.counts().streams === 0);
 });
 
 test('REST terminate stops a stream and its players hear "Stopped by rest /terminate"', async (t) => {

@@ -12,10 +12,10 @@ export class WsClient {
   #waiters: (() => void)[] = [];
   closed = false;
 
-  private constructor(readonly ws: WebSocket) {
+  private constructor(readonly ws: WebSocket, private readonly answerPings: boolean) {
     ws.on('message', (d) => {
       const frame = JSON.parse(d.toString()) as Frame;
-      if (frame.message === 'ping') this.send('pong', null);
+      if (frame.message === 'ping' && answerPings) this.send('pong', null);
       this.frames.push(frame);
       for (const w of this.#waiters.splice(0)) w();
     });
@@ -25,13 +25,19 @@ export class WsClient {
     });
   }
 
-  static async connect(url: string): Promise<WsClient> {
-    const ws = new WebSocket(url);
+  /**
+   * @param options.answerPings false: answer neither the server's `ping` messages with `pong` nor its
+   *   WebSocket ping frames (a client whose page hangs); 'message' answers only the `ping` messages,
+   *   'frame' only the ping frames
+   */
+  static async connect(url: string, options: { answerPings?: boolean | 'message' | 'frame' } = {}): Promise<WsClient> {
+    const answer = options.answerPings ?? true;
+    const ws = new WebSocket(url, { autoPong: answer === true || answer === 'frame' });
     await new Promise<void>((resolve, reject) => {
       ws.once('open', () => resolve());
       ws.once('error', reject);
     });
-    return new WsClient(ws);
+    return new WsClient(ws, answer === true || answer === 'message');
   }
 
   /** Connects and completes the connection → getUserData handshake. */

@@ -1,0 +1,29 @@
+// Publishing and playing werift test peers over the WCS signaling protocol, and calling the REST API.
+import assert from 'node:assert/strict';
+import type { TestPlayer, TestPublisher } from './werift-client.ts';
+import { newId, playPayload, publishPayload, type WsClient } from './ws-client.ts';
+
+/** Publishes `publisher` as `name` over `ws`; resolves with its mediaSessionId once PUBLISHING. */
+export function publishOver(ws: WsClient, publisher: TestPublisher, name: string): Promise<string> {
+  return start(ws, publisher, name, true);
+}
+
+/** Plays `name` over `ws` into `player`; resolves with its mediaSessionId once PLAYING. */
+export function playOver(ws: WsClient, player: TestPlayer, name: string): Promise<string> {
+  return start(ws, player, name, false);
+}
+
+async function start(ws: WsClient, peer: TestPublisher | TestPlayer, name: string, publish: boolean): Promise<string> {
+  const id = newId();
+  ws.send(publish ? 'publishStream' : 'playStream', (publish ? publishPayload : playPayload)(id, name, await peer.offer()));
+  await peer.accept(await ws.answer(id));
+  const status = await ws.status(id);
+  assert.deepEqual([status.status, status.info], [publish ? 'PUBLISHING' : 'PLAYING', ''], `${publish ? 'publishing' : 'playing'} ${name}`);
+  return id;
+}
+
+/** POSTs `body` (JSON) to a REST path of the server; the status and the parsed answer. */
+export async function rest(httpUrl: string, path: string, body: unknown): Promise<{ status: number; body: unknown }> {
+  const res = await fetch(`${httpUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  return { status: res.status, body: await res.json() };
+}
