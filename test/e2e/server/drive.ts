@@ -1,7 +1,7 @@
 // Drives a seed page through connect → publish → play → stop → unpublish → disconnect.
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { expectVideoPlaying } from '../support/browser.ts';
+import { expectVideoPlaying, type VideoStats } from '../support/browser.ts';
 
 export interface SeedEvent {
   what: string;
@@ -19,14 +19,35 @@ export async function waitEvent(page: Page, what: string, status: string, timeou
   return event;
 }
 
-export async function fullCycle(page: Page, urlServer: string, iceServers: unknown[], relay: boolean, name: string): Promise<void> {
-  await page.evaluate(([u, i, r]) => (window as unknown as { connect(u: string, i: unknown, r: boolean): void }).connect(u, i, r), [urlServer, iceServers, relay] as const);
+type SeedWindow = {
+  connect(u: string, i: unknown, r: boolean): void;
+  publish(n: string): void;
+  play(n: string): void;
+};
+
+/** createSession on the seed page, until ESTABLISHED. */
+export async function connectSeed(page: Page, urlServer: string, iceServers: unknown[] = [], relay = false): Promise<void> {
+  await page.evaluate(([u, i, r]) => (window as unknown as SeedWindow).connect(u, i, r), [urlServer, iceServers, relay] as const);
   await waitEvent(page, 'session', 'ESTABLISHED');
-  await page.evaluate((n) => (window as unknown as { publish(n: string): void }).publish(n), name);
+}
+
+export async function publishSeed(page: Page, name: string): Promise<void> {
+  await page.evaluate((n) => (window as unknown as SeedWindow).publish(n), name);
   await waitEvent(page, 'publish', 'PUBLISHING');
-  await page.evaluate((n) => (window as unknown as { play(n: string): void }).play(n), name);
+}
+
+/** Plays `name` until PLAYING and the <video> of that play decodes frames that keep coming. */
+export async function playSeed(page: Page, name: string): Promise<VideoStats> {
+  await page.evaluate((n) => (window as unknown as SeedWindow).play(n), name);
   await waitEvent(page, 'play', 'PLAYING');
-  await expectVideoPlaying(page, '#remoteDisplay video');
+  return (await expectVideoPlaying(page, '#remoteDisplay video')).second;
+}
+
+/** connect → publish → play on one page; the play's video decodes. */
+export async function fullCycle(page: Page, urlServer: string, iceServers: unknown[], relay: boolean, name: string): Promise<VideoStats> {
+  await connectSeed(page, urlServer, iceServers, relay);
+  await publishSeed(page, name);
+  return playSeed(page, name);
 }
 
 export async function stopAll(page: Page): Promise<void> {

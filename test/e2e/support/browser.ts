@@ -4,6 +4,8 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { peerConnectionReports, recordPeerConnections, videoElementReport, type PeerConnectionReport, type VideoElementReport } from './peer-connections.ts';
+import { waitFor } from './wait.ts';
 
 export interface BrowserOptions {
   /** Run Chromium inside this network namespace (through `ip netns exec`). */
@@ -49,17 +51,7 @@ export async function launchBrowser(options: BrowserOptions = {}): Promise<Brows
   }
   // Record every RTCPeerConnection a page creates, so tests can read getStats() without touching
   // the SDK under test.
-  await context.addInitScript(() => {
-    const Native = window.RTCPeerConnection;
-    const list: RTCPeerConnection[] = [];
-    (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs = list;
-    window.RTCPeerConnection = class extends Native {
-      constructor(...a: ConstructorParameters<typeof RTCPeerConnection>) {
-        super(...a);
-        list.push(this);
-      }
-    } as typeof RTCPeerConnection;
-  });
+  await context.addInitScript(recordPeerConnections);
   let closed = false;
   return {
     context,
@@ -67,45 +59,41 @@ export async function launchBrowser(options: BrowserOptions = {}): Promise<Brows
     async close() {
       if (closed) return;
       closed = true;
-      await Promise.race([context.close(), new Promise((r) => setTimeout(r, 10_000))]).catch(() => undefined);
+      // Bounded: a wedged browser must not hang the suite (the timer must not hold the process either).
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([context.close(), new Promise((r) => (timer = setTimeout(r, 10_000)))]).catch(() => undefined);
+      clearTimeout(timer);
       rmSync(dir, { recursive: true, force: true });
     },
   };
 }
 
-export interface VideoStats {
-  videoWidth: number;
-  framesDecoded: number;
+/** The browser's report on every peer connection the page made (selected ICE pair, frames). */
+export async function peerConnections(page: Page): Promise<PeerConnectionReport[]> {
+  return page.evaluate(peerConnectionReports);
 }
 
-/** videoWidth of the <video> in `container` and the largest inbound video framesDecoded of the page. */
+/** videoWidth of a <video> and the frames decoded for the very track it shows (see peer-connections.ts). */
+export type VideoStats = VideoElementReport;
+
 export async function videoStats(page: Page, videoSelector: string): Promise<VideoStats> {
-  return page.evaluate(async (selector) => {
-    const video = document.querySelector(selector) as HTMLVideoElement | null;
-    let framesDecoded = 0;
-    for (const pc of (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs ?? []) {
-      if (pc.connectionState === 'closed') continue;
-      const stats = await pc.getStats();
-      stats.forEach((s) => {
-        if (s.type === 'inbound-rtp' && s.kind === 'video') framesDecoded = Math.max(framesDecoded, s.framesDecoded ?? 0);
-      });
-    }
-    return { videoWidth: video?.videoWidth ?? 0, framesDecoded };
-  }, videoSelector);
+  return page.evaluate(videoElementReport, videoSelector);
 }
 
-/** Waits until the remote video has a size and has decoded frames that keep growing. */
+/**
+ * Waits until the <video> has a size and its own receiver has decoded frames, then until that count
+ * grows: the stream under test plays, whatever else the page receives.
+ */
 export async function expectVideoPlaying(page: Page, videoSelector: string, timeoutMs = 20_000): Promise<{ first: VideoStats; second: VideoStats }> {
-  const deadline = Date.now() + timeoutMs;
-  let first: VideoStats = { videoWidth: 0, framesDecoded: 0 };
-  while (Date.now() < deadline) {
-    first = await videoStats(page, videoSelector);
-    if (first.videoWidth > 0 && first.framesDecoded > 0) break;
-    await page.waitForTimeout(250);
-  }
-  if (!(first.videoWidth > 0 && first.framesDecoded > 0)) throw new Error(`video never played: ${JSON.stringify(first)}`);
-  await page.waitForTimeout(1500);
-  const second = await videoStats(page, videoSelector);
-  if (!(second.framesDecoded > first.framesDecoded)) throw new Error(`frames stopped: ${JSON.stringify({ first, second })}`);
+  let last: VideoStats | undefined;
+  const lastSeen = () => JSON.stringify(last);
+  const first = await waitFor(`${videoSelector} to show decoded frames`, timeoutMs, async () => {
+    last = await videoStats(page, videoSelector);
+    return last.videoWidth > 0 && last.framesDecoded > 0 ? last : undefined;
+  }, { everyMs: 250, lastSeen });
+  const second = await waitFor(`${videoSelector} to keep decoding`, timeoutMs, async () => {
+    last = await videoStats(page, videoSelector);
+    return last.peerConnection === first.peerConnection && last.framesDecoded > first.framesDecoded ? last : undefined;
+  }, { everyMs: 250, lastSeen });
   return { first, second };
 }
