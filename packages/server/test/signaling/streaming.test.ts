@@ -168,42 +168,6 @@ test('malformed frames get a clear answer and the connection and others carry on
   assert.deepEqual((await other.next((f) => f.message === 'DataStatusEvent')).data[0], { operationId: 'op2', status: 'ACCEPTED' });
 });
 
-test('REST terminate stops a stream and its players hear "Stopped by rest /terminate"', async (t) => {
-  const app = await testApp();
-  const pub = new TestPublisher();
-  const player = new TestPlayer();
-  const ws = await WsClient.establish(app.wsUrl);
-  t.after(async () => {
-    ws.close();
-    await Promise.all([pub.close(), player.close()]);
-    await app.stop();
-  });
-  const pubId = newId();
-  ws.send('publishStream', publishPayload(pubId, 'live', await pub.offer()));
-  await pub.accept(await ws.answer(pubId));
-  await ws.status(pubId);
-  const playId = newId();
-  ws.send('playStream', playPayload(playId, 'live', await player.offer()));
-  await player.accept(await ws.answer(playId));
-  assert.equal((await ws.status(playId)).status, 'PLAYING');
-
-  const find = await fetch(`${app.httpUrl}/rest-api/stream/find`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'live', published: true }) });
-  const found = (await find.json()) as Record<string, unknown>[];
-  assert.equal(found.length, 1);
-  assert.equal(found[0]!.mediaSessionId, pubId);
-  assert.equal(found[0]!.videoCodec, 'VP8');
-  assert.equal(found[0]!.mediaProvider, 'WebRTC');
-  assert.equal((await fetch(`${app.httpUrl}/rest-api/stream/find`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"name":"nope"}' })).status, 404);
-  assert.equal((await fetch(`${app.httpUrl}/rest-api/stream/find`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"published":"yes"}' })).status, 400);
-
-  const term = await fetch(`${app.httpUrl}/rest-api/stream/terminate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'live', published: true }) });
-  assert.equal(term.status, 200);
-  assert.deepEqual(await ws.status(pubId).then((s) => [s.status, s.info]), ['UNPUBLISHED', 'Stopped by rest /terminate']);
-  assert.deepEqual(await ws.status(playId).then((s) => [s.status, s.info]), ['FAILED', 'Stopped by rest /terminate']);
-  assert.equal((await fetch(`${app.httpUrl}/rest-api/stream/terminate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).status, 404);
-  assert.equal((await fetch(`${app.httpUrl}/rest-api/stream/find_all`)).status, 404);
-});
-
 test('closing a socket frees every stream of that connection', async (t) => {
   const app = await testApp();
   const pub = new TestPublisher();

@@ -24,6 +24,8 @@ async function start(ws: WsClient, peer: TestPublisher | TestPlayer, name: strin
 
 /** POSTs `body` (JSON) to a REST path of the server; the status and the parsed answer. */
 export async function rest(httpUrl: string, path: string, body: unknown): Promise<{ status: number; body: unknown }> {
-  const res = await fetch(`${httpUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await fetch(`${httpUrl}${path}`, {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal: AbortSignal.timeout(10_000),
+  });
   return { status: res.status, body: await res.json() };
 }
