@@ -6,11 +6,13 @@ interface Sequenced {
   header: { sequenceNumber: number };
 }
 
+/** Packets a stream keeps: 512 is ~4 s of 1 Mbps video, longer than any useful retransmission. */
+export const RETRANSMISSION_CACHE_PACKETS = 512;
+
 export class RetransmissionCache<T extends Sequenced> {
   readonly #slots: (T | undefined)[];
 
-  /** @param size packets kept; 512 is ~4 s of 1 Mbps video, longer than any useful retransmission. */
-  constructor(readonly size = 512) {
+  constructor(readonly size = RETRANSMISSION_CACHE_PACKETS) {
     this.#slots = new Array<T | undefined>(size);
   }
 

@@ -3,6 +3,7 @@
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import type { MediaServer } from '../../src/media/index.ts';
+import { RETRANSMISSION_CACHE_PACKETS } from '../../src/media/retransmission-cache.ts';
 import { TEST_KEY_FRAME_INTERVAL_MS, sessionRequest as request, testMediaServer as server } from '../support/media.ts';
 import { TestPlayer, TestPublisher, until } from '../support/werift-client.ts';
 
@@ -59,11 +60,25 @@ test('H.264 is forwarded with each player\'s own payload type', async (t) => {
   assert.deepEqual(media.find({}).map((s) => [s.kind, s.videoCodec]).sort(), [['play', 'H264'], ['play', 'H264'], ['publish', 'H264']]);
 });
 
-test('a player\'s NACK is answered from the retransmission cache', async (t) => {
+/** Waits until every packet the publisher sent has arrived at each player (loopback loses none). */
+async function untilAllArrived(publisher: TestPublisher, players: TestPlayer[]): Promise<void> {
+  await until(() => players.every((p) => p.videoIndexes.at(-1) === publisher.sent - 1), 5000, 'every packet sent at the players');
+}
+
+/**
+ * Sends one more packet and waits for it: whatever the server sent a player before it (retransmissions
+ * included) has arrived by then, so a count taken afterwards is final.
+ */
+async function flush(publisher: TestPublisher, players: TestPlayer[]): Promise<void> {
+  publisher.sendOne(publisher.sent);
+  await untilAllArrived(publisher, players);
+}
+
+test('a player\'s NACK is answered from the retransmission cache, to that player only', async (t) => {
   const { media, publisher, players: [player, other] } = await liveStream(t, [{}, {}]);
   await until(() => player.videoSeqs.length >= 40, 10_000, 'video at the player');
   publisher.stopSending();
-  await new Promise((r) => setTimeout(r, 200)); // let the last packets land
+  await untilAllArrived(publisher, [player, other]);
   const lostSeqs = player.videoSeqs.slice(-20, -15);
   const lostIndexes = player.videoIndexes.slice(-20, -15);
   const before = player.videoSeqs.length;
@@ -73,19 +88,32 @@ test('a player\'s NACK is answered from the retransmission cache', async (t) => 
   assert.deepEqual(player.videoSeqs.slice(before), lostSeqs, 'the same sequence numbers again');
   assert.deepEqual(player.videoIndexes.slice(before), lostIndexes, 'with the same payloads');
   assert.equal(media.stats.nacksReceived, 1);
-  assert.equal(other.videoSeqs.length, otherBefore, 'only the player that asked gets them');
+  await flush(publisher, [player, other]);
+  assert.equal(other.videoSeqs.length, otherBefore + 1, 'only the player that asked gets them');
   // Resent old packets do not move the sender report's RTP→wall-clock mapping backwards.
   const reports = player.videoSenderReports.length;
-  await until(() => player.videoSenderReports.length > reports, 3000, 'a sender report after the retransmission');
+  await until(() => player.videoSenderReports.length > Math.max(reports, 1), 3000, 'a sender report after the retransmission (and one before it)');
   const [[, rtpBefore], [, rtpAfter]] = player.videoSenderReports.slice(-2) as [[number, number], [number, number]];
   assert.ok(((rtpAfter - rtpBefore) | 0) >= 0, `RTP time in reports went from ${rtpBefore} to ${rtpAfter}`);
+});
 
-  // Packets that have left the cache are not invented.
-  const ancient = (player.videoSeqs[0]! - 5000) & 0xffff;
-  await player.sendNack([ancient]);
-  await until(() => media.stats.nacksReceived === 2, 5000, 'second NACK');
-  await new Promise((r) => setTimeout(r, 200));
-  assert.equal(player.videoSeqs.length, before + lostSeqs.length);
+test('a NACK for a packet pushed out of the cache by newer ones is not answered; one still cached is', async (t) => {
+  const { media, publisher, players: [player] } = await liveStream(t, [{}]);
+  await until(() => player.videoSeqs.length >= 10, 10_000, 'video at the player');
+  publisher.stopSending();
+  await untilAllArrived(publisher, [player]);
+  const pushedOut = player.videoSeqs.at(-1)!; // sent, forwarded and received
+  await publisher.sendBurst(RETRANSMISSION_CACHE_PACKETS);
+  await untilAllArrived(publisher, [player]);
+  const cached = player.videoSeqs.at(-1)!;
+  assert.equal(cached, (pushedOut + RETRANSMISSION_CACHE_PACKETS) & 0xffff, 'the newest packet took the old one\'s place');
+  const before = player.videoSeqs.length;
+  const nacksBefore = media.stats.nacksReceived;
+  await player.sendNack([pushedOut, cached]);
+  await until(() => player.videoSeqs.length > before, 5000, 'the retransmission of the cached packet');
+  await flush(publisher, [player]);
+  assert.equal(media.stats.nacksReceived, nacksBefore + 1);
+  assert.deepEqual(player.videoSeqs.slice(before), [cached, (cached + 1) & 0xffff], 'the cached packet again, then the new one; nothing invented');
 });
 
 test('players\' PLIs reach the publisher as coalesced key-frame requests', async (t) => {
@@ -127,14 +155,14 @@ test('a player that NACKs without end gets a bounded number of retransmissions',
   const { media, publisher, players: [player] } = await liveStream(t, [{}]);
   await until(() => player.videoSeqs.length >= 120, 10_000, 'video at the player');
   publisher.stopSending();
-  await new Promise((r) => setTimeout(r, 200));
+  await untilAllArrived(publisher, [player]);
   const before = player.videoSeqs.length;
   const seqs = player.videoSeqs.slice(-100);
   const started = Date.now();
   for (let i = 0; i < 5; i++) await player.sendNack(seqs); // 500 packets asked for at once
   await until(() => media.stats.nacksReceived === 5, 5000, 'the NACKs at the server');
-  await new Promise((r) => setTimeout(r, 300));
-  const resent = player.videoSeqs.length - before;
+  await flush(publisher, [player]);
+  const resent = player.videoSeqs.length - before - 1;
   const allowed = 200 + ((Date.now() - started) / 1000) * 200;
   assert.ok(resent >= 200 && resent <= allowed, `resent ${resent}, budget ${allowed.toFixed(0)}`);
 });

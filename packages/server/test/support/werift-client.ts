@@ -83,6 +83,14 @@ export class TestPublisher {
     this.sent++;
   }
 
+  /** Sends `count` packets as fast as the sockets keep up: a few, then a short pause. */
+  async sendBurst(count: number): Promise<void> {
+    for (let i = 0; i < count; i++) {
+      this.sendOne(this.sent);
+      if (i % 16 === 15) await new Promise((r) => setTimeout(r, 5));
+    }
+  }
+
   /** Sends `perSecond` video packets a second until stopped. */
   startSending(perSecond = 50): void {
     let i = this.sent;
