@@ -3,7 +3,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { testApp } from '../../../packages/server/test/support/app.ts';
+import { metricsOf, waitForNoTurnAllocations } from '../support/turn-allocations.ts';
 import { runUclient, startPeer } from '../turn/support.ts';
+import { E2E_TURN_RELAY_PORTS } from './turn-ports.ts';
 
 test('the embedded TURN relays to the media address on media ports only', async (t) => {
   const inRange = await startPeer();
@@ -17,19 +19,25 @@ test('the embedded TURN relays to the media address on media ports only', async 
   const app = await testApp({
     mediaPortMin: inRange.port,
     mediaPortMax: inRange.port + 1,
-    turn: { demoUser: 'u:p' },
+    turn: { demoUser: 'u:p', ...E2E_TURN_RELAY_PORTS },
   });
   t.after(async () => {
     await Promise.all([inRange.stop(), outOfRange.stop()]);
     await app.stop();
   });
-  const turnPort = String(app.ports.turn!.udp);
-  const ok = await runUclient(['-u', 'u', '-w', 'p', '-e', '127.0.0.1', '-r', String(inRange.port), '-p', turnPort, '-m', '1', '-n', '20', '-c', '127.0.0.1'], 30_000);
+  // uclient over TCP: it never deallocates, so only a closing connection ends its allocations, which
+  // the check at the end relies on (a UDP allocation would live out its lifetime).
+  const turnPort = String(app.ports.turn!.tcp);
+  const ok = await runUclient(['-t', '-u', 'u', '-w', 'p', '-e', '127.0.0.1', '-r', String(inRange.port), '-p', turnPort, '-m', '1', '-n', '20', '-c', '127.0.0.1'], 30_000);
   assert.deepEqual(ok.errors, [], ok.output);
   assert.equal(ok.lost, 0, ok.output);
   assert.equal(ok.received, 20, ok.output);
 
-  const refused = await runUclient(['-u', 'u', '-w', 'p', '-e', '127.0.0.1', '-r', String(outOfRange.port), '-p', turnPort, '-m', '1', '-n', '5', '-c', '127.0.0.1'], 30_000);
+  const refused = await runUclient(['-t', '-u', 'u', '-w', 'p', '-e', '127.0.0.1', '-r', String(outOfRange.port), '-p', turnPort, '-m', '1', '-n', '5', '-c', '127.0.0.1'], 30_000);
   assert.match(refused.output, /error 403/);
   assert.notEqual(refused.received, 5);
+
+  // uclient has exited, its TCP connections closed: so did their allocations.
+  const created = await waitForNoTurnAllocations(metricsOf(app.httpUrl));
+  assert.ok(created >= 2, `allocations created: ${created}`);
 });

@@ -4,6 +4,8 @@ import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { testApp } from '../../../packages/server/test/support/app.ts';
 import { expectVideoPlaying, launchBrowser, type Browser } from '../support/browser.ts';
+import { metricsOf, waitForNoTurnAllocations } from '../support/turn-allocations.ts';
+import { E2E_TURN_RELAY_PORTS } from './turn-ports.ts';
 
 async function statusText(page: Page, id: string, wanted: RegExp): Promise<string> {
   const handle = await page.waitForFunction(([i, w]) => {
@@ -17,7 +19,7 @@ describe('example pages', () => {
   let app: Awaited<ReturnType<typeof testApp>>;
   let browser: Browser;
   before(async () => {
-    app = await testApp();
+    app = await testApp({ turn: E2E_TURN_RELAY_PORTS });
     browser = await launchBrowser();
   });
   after(async () => {
@@ -57,5 +59,11 @@ describe('example pages', () => {
     assert.match(await statusText(player, 'playStatus', /FAILED/), /FAILED — Stopped by publisher stop/);
     await player.close();
     await page.close();
+  });
+
+  test('every TURN allocation the pages made is released once they have closed', async () => {
+    for (const page of browser.context.pages()) await page.close();
+    const created = await waitForNoTurnAllocations(metricsOf(app.httpUrl));
+    assert.ok(created > 0, 'the pages did allocate on the embedded TURN');
   });
 });

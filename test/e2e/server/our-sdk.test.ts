@@ -102,6 +102,7 @@ describe('our SDK bundle (/sdk/flashphoner.js) with the seed code', () => {
 
   test('every TURN allocation is released once the pages have closed', async () => {
     for (const page of browser.context.pages()) await page.close();
-    await waitForNoTurnAllocations(metricsOf(app.httpUrl));
+    const created = await waitForNoTurnAllocations(metricsOf(app.httpUrl));
+    assert.ok(created > 0, 'the pages did allocate on the embedded TURN');
   });
 });

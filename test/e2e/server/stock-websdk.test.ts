@@ -66,6 +66,7 @@ describe('the stock Flashphoner Web SDK against Traverse', () => {
 
   test('every TURN allocation is released once the pages have closed', async () => {
     for (const page of browser.context.pages()) await page.close();
-    await waitForNoTurnAllocations(metricsOf(app.httpUrl));
+    const created = await waitForNoTurnAllocations(metricsOf(app.httpUrl));
+    assert.ok(created > 0, 'the pages did allocate on the embedded TURN');
   });
 });

@@ -9,17 +9,24 @@ export function turnAllocations(metricsText: string): Record<string, number> {
   return counts;
 }
 
+/** `turn_allocations_total`: allocations created since the server started. */
+export function turnAllocationsCreated(metricsText: string): number {
+  return Number(/^turn_allocations_total (\d+)$/m.exec(metricsText)?.[1] ?? 0);
+}
+
 /**
- * Waits, bounded, until the gauge is 0 for every transport. TCP/TLS allocations end when the
+ * Waits, bounded, until the gauge is 0 for every transport, and returns how many allocations were
+ * created in all (a check on 0 means little if nothing ever allocated). TCP/TLS allocations end when the
  * browser's connection to TURN closes; UDP ones when the browser deallocates (its peer connection
  * closes), so close the pages first.
  */
-export async function waitForNoTurnAllocations(readMetrics: () => Promise<string>, timeoutMs = 30_000): Promise<void> {
+export async function waitForNoTurnAllocations(readMetrics: () => Promise<string>, timeoutMs = 30_000): Promise<number> {
   let last: Record<string, number> = {};
-  await waitFor('every TURN allocation to be released', timeoutMs, async () => {
-    last = turnAllocations(await readMetrics());
+  return waitFor('every TURN allocation to be released', timeoutMs, async () => {
+    const text = await readMetrics();
+    last = turnAllocations(text);
     if (Object.keys(last).length === 0) throw new Error('the server exposes no turn_allocations gauge');
-    return Object.values(last).every((n) => n === 0) ? true : undefined;
+    return Object.values(last).every((n) => n === 0) ? turnAllocationsCreated(text) : undefined;
   }, { everyMs: 250, lastSeen: () => JSON.stringify(last) });
 }
 
