@@ -2,36 +2,27 @@
 // UDP is dropped by iptables. Only the addresses of these two test hosts are used.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { X509Certificate, createHash } from 'node:crypto';
-import { execFileSync, type ChildProcess } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { type ChildProcess } from 'node:child_process';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
-import { expectVideoPlaying, launchBrowser, type Browser } from '../support/browser.ts';
+import { expectVideoPlaying, launchBrowser, peerConnections, type Browser } from '../support/browser.ts';
+import { throwawayCertificate } from '../support/certificate.ts';
 import { createTopology, type Topology } from '../support/netns.ts';
+import { assertEveryConnectionRelayed } from '../support/relay-assert.ts';
+import { waitForNoTurnAllocations } from '../support/turn-allocations.ts';
+import { waitFor } from '../support/wait.ts';
 import { seedPage } from '../server/seed-page.ts';
 import { fullCycle } from '../server/drive.ts';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const ICE_TIMEOUT_S = 8;
 
-async function waitFor<T>(what: string, timeoutMs: number, probe: () => T | undefined | Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
-/** Reads a metric through the page: only the client host can reach the server host. */
-async function metric(page: Page, name: string, labels: string): Promise<number> {
-  const text = await page.evaluate(async () => (await fetch('/metrics')).text());
-  const line = text.split('\n').find((l) => l.startsWith(`${name}{${labels}}`));
-  return Number(line?.split(' ')[1] ?? 0);
+/** /metrics read through a page of the client host: only the client host reaches the server host. */
+function metricsThrough(page: Page): () => Promise<string> {
+  return () => page.evaluate(async () => (await fetch('/metrics')).text());
 }
 
 describe('firewall traversal: the client host drops all UDP', () => {
@@ -50,19 +41,19 @@ describe('firewall traversal: the client host drops all UDP', () => {
     cpSync(join(root, 'examples'), pages, { recursive: true });
     writeFileSync(join(pages, 'seed.html'), seedPage('/sdk/flashphoner.js'));
     // A certificate for TURN/TLS that the client browser is told to trust by its key.
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
-      '-subj', '/CN=traverse-test', '-addext', `subjectAltName=IP:${net.server.ip}`, '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'ignore' });
-    const cert = new X509Certificate(readFileSync(join(dir, 'cert.pem')));
-    const spki = createHash('sha256').update(cert.publicKey.export({ type: 'spki', format: 'der' })).digest('base64');
+    const certificate = await throwawayCertificate([net.server.ip]);
+    writeFileSync(join(dir, 'cert.pem'), certificate.cert);
+    writeFileSync(join(dir, 'key.pem'), certificate.key);
 
     server = net.spawnIn(net.server, process.execPath, ['--import', 'tsx', join(root, 'packages/server/bin/traverse.ts'),
       '--media-ip', net.server.ip, '--turn-relay-ip', net.server.ip, '--examples-dir', pages,
-      '--turn-cert', join(dir, 'cert.pem'), '--turn-key', join(dir, 'key.pem'), '--ice-timeout', String(ICE_TIMEOUT_S), '--log-level', 'info']);
+      '--turn-cert', join(dir, 'cert.pem'), '--turn-key', join(dir, 'key.pem'), '--turn-min-port', '65000', '--turn-max-port', '65500',
+      '--ice-timeout', String(ICE_TIMEOUT_S), '--log-level', 'info']);
     server.stdout!.on('data', (d) => (serverLog += d));
     server.stderr!.on('data', (d) => (serverLog += d));
     await waitFor('the server to listen', 30_000, () => (serverLog.includes('"msg":"listening","ports"') || /"ports":\{"http"/.test(serverLog) ? true : undefined));
     base = `http://${net.server.ip}:8888`;
-    browser = await launchBrowser({ netns: net.client.ns, insecureOrigins: [base], trustedSpki: [spki], noMdns: true });
+    browser = await launchBrowser({ netns: net.client.ns, insecureOrigins: [base], trustedSpki: [certificate.spki], noMdns: true });
   });
 
   after(async () => {
@@ -114,16 +105,14 @@ describe('firewall traversal: the client host drops all UDP', () => {
   });
 
   for (const transport of ['tcp', 'tls'] as const) {
-    test(`${transport === 'tcp' ? 2 : 3}. with Force relay and TURN over ${transport.toUpperCase()}, the page publishes and plays`, async () => {
+    test(`${transport === 'tcp' ? 2 : 3}. with Force relay and TURN over ${transport.toUpperCase()}, the page publishes and plays: both peer connections select a relay reached over ${transport}, and the player's <video> decodes`, async () => {
       const page = await firewallPage();
       const turnUrl = transport === 'tcp' ? `turn:${net.server.ip}:3478?transport=tcp` : `turns:${net.server.ip}:5349?transport=tcp`;
-      const before = await metric(page, 'turn_relayed_packets_total', `transport="${transport}",direction="to_peer"`);
       assert.match(await connectAndPublish(page, turnUrl, true), /PUBLISHING/);
       await page.click('#playBtn');
       assert.match(await statusOf(page, 'playStatus', /PLAYING/, 30_000), /PLAYING/);
       await expectVideoPlaying(page, '#remoteVideo video');
-      const relayed = (await metric(page, 'turn_relayed_packets_total', `transport="${transport}",direction="to_peer"`)) - before;
-      assert.ok(relayed > 100, `the embedded TURN relayed ${relayed} packets over ${transport}`);
+      assertEveryConnectionRelayed(await peerConnections(page), 2, transport);
       // TRAVERSE_SCREENSHOT_DIR=docs/images refreshes the picture in the docs.
       if (transport === 'tcp' && process.env.TRAVERSE_SCREENSHOT_DIR) {
         await page.evaluate(() => window.scrollTo(0, 0));
@@ -142,6 +131,16 @@ describe('firewall traversal: the client host drops all UDP', () => {
     await page.goto(`${base}/seed.html`);
     const creds = await page.evaluate(async () => (await fetch('/turn-credentials')).json()) as { username: string; credential: string };
     await fullCycle(page, `ws://${net.server.ip}:8080/`, [{ url: `turn:${net.server.ip}:3478?transport=tcp`, username: creds.username, credential: creds.credential }], true, 'seed-fw');
+    assertEveryConnectionRelayed(await peerConnections(page), 2, 'tcp');
     await page.close();
+  });
+
+  test('5. every TURN allocation is released once the pages have closed', async () => {
+    for (const page of browser.context.pages()) await page.close();
+    const probe = await browser.newPage();
+    await probe.goto(`${base}/`);
+    const created = await waitForNoTurnAllocations(metricsThrough(probe));
+    assert.ok(created >= 6, `allocations created: ${created}`);
+    await probe.close();
   });
 });

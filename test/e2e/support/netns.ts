@@ -29,13 +29,23 @@ export function requireRoot(): void {
   }
 }
 
+let topologies = 0;
+
+/** Topologies this process has made: part of the names, so one process can hold several. */
+let made = 0;
+
+/**
+ * Namespaces are named tvfw-srv-<id>/tvfw-cli-<id> and use TEST-NET-2 addresses (RFC 5737), which
+ * route nowhere: nothing the test hosts send can leave them. Every topology has its own pair of
+ * namespaces, so two of them (in one process or in several) may use the same addresses.
+ */
 export function createTopology(): Topology {
   requireRoot();
-  const id = process.pid % 100_000;
-  const server: Host = { ns: `trv-srv-${id}`, ip: `10.${200 + (id % 50)}.${Math.floor(id / 50) % 250}.1` };
-  const client: Host = { ns: `trv-cli-${id}`, ip: server.ip.replace(/\.1$/, '.2') };
-  const vs = `trvs${id}`.slice(0, 15);
-  const vc = `trvc${id}`.slice(0, 15);
+  const id = `${process.pid}${made++}`;
+  const server: Host = { ns: `tvfw-srv-${id}`, ip: '198.51.100.1' };
+  const client: Host = { ns: `tvfw-cli-${id}`, ip: '198.51.100.2' };
+  const vs = `tvfws${id}`.slice(0, 15);
+  const vc = `tvfwc${id}`.slice(0, 15);
   const children = new Set<ChildProcess>();
   let destroyed = false;
 
