@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { TestPublisher } from '../../../packages/server/test/support/werift-client.ts';
 import { WsClient, newId, publishPayload } from '../../../packages/server/test/support/ws-client.ts';
+import { waitFor } from '../support/wait.ts';
 import { startProcess, type Started } from '../turn/support.ts';
 
 const CLI = ['--import', 'tsx', 'packages/server/bin/traverse.ts'];
@@ -13,7 +14,7 @@ const LOOPBACK = [
   '--http-port', '0', '--ws-port', '0', '--listen-ip', '127.0.0.1',
   '--media-ip', '127.0.0.1', '--media-port-min', '0', '--media-port-max', '0',
   '--turn-port', '0', '--turn-tls-port', '0', '--turn-listening-ip', '127.0.0.1', '--turn-relay-ip', '127.0.0.1',
-  '--turn-min-port', '50000', '--turn-max-port', '50999',
+  '--turn-min-port', '65000', '--turn-max-port', '65500',
   '--log-level', 'info',
 ];
 const TIME_LIMIT_MS = 120_000;
@@ -127,7 +128,11 @@ test('SIGTERM: a live publisher gets UNPUBLISHED "Requested stream shutdown" bef
   const publishing = await ws.status(id);
   assert.equal(publishing.status, 'PUBLISHING');
   publisher.startSending(50);
-  await new Promise((r) => setTimeout(r, 300));
+  // Media is flowing when the server has counted the publisher's RTP.
+  await waitFor('the server to receive RTP', 10_000, async () => {
+    const metrics = await (await fetch(`http://127.0.0.1:${server.ports.http}/metrics`, { signal: AbortSignal.timeout(10_000) })).text();
+    return Number(/^traverse_rtp_packets_total\{direction="in"\} (\d+)/m.exec(metrics)?.[1] ?? 0) > 0 ? true : undefined;
+  });
 
   const mark = events.length;
   const signalled = Date.now();
@@ -140,10 +145,8 @@ test('SIGTERM: a live publisher gets UNPUBLISHED "Requested stream shutdown" bef
   assert.ok(jsonLines(server.output()).some((j) => j.msg === 'stopped' && j.component === undefined), `logged "stopped":\n${server.output()}`);
 
   // The socket has closed by now (the server exited); bounded in case the close is still in flight.
-  const closeDeadline = Date.now() + 2000;
-  while (!events.some((e) => e.kind === 'close') && Date.now() < closeDeadline) await new Promise((r) => setTimeout(r, 20));
+  await waitFor('the client to see its socket close', 5000, () => (events.some((e) => e.kind === 'close') ? true : undefined), { everyMs: 20 });
   const closeAt = events.findIndex((e) => e.kind === 'close');
-  assert.ok(closeAt >= 0, 'the client saw its socket close');
   // The first status for the stream after the signal (PUBLISHING came before `mark`).
   const finalAt = events.findIndex((e, i) => i >= mark && e.kind === 'frame' && e.message === 'notifyStreamStatusEvent'
     && (e.data[0] as { mediaSessionId?: string }).mediaSessionId === id);
