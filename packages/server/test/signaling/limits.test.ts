@@ -5,8 +5,9 @@ import assert from 'node:assert/strict';
 import { selfSignedCertificate } from '@traverse/turn';
 import WebSocket from 'ws';
 import { testApp } from '../support/app.ts';
-import { TestPlayer, TestPublisher } from '../support/werift-client.ts';
-import { WsClient, newId, playPayload, publishPayload } from '../support/ws-client.ts';
+import { playOver, publishOver } from '../support/signaling.ts';
+import { TestPlayer, TestPublisher, until } from '../support/werift-client.ts';
+import { WsClient, newId, publishPayload } from '../support/ws-client.ts';
 
 test('sendStreamEvent reaches every player of the stream as notifyStreamEvent, and only from its publisher', async (t) => {
   const app = await testApp();
@@ -20,14 +21,8 @@ test('sendStreamEvent reaches every player of the stream as notifyStreamEvent, a
     await Promise.all([publisher.close(), player.close()]);
     await app.stop();
   });
-  const pubId = newId();
-  pubWs.send('publishStream', publishPayload(pubId, 'events', await publisher.offer()));
-  await publisher.accept(await pubWs.answer(pubId));
-  assert.equal((await pubWs.status(pubId)).status, 'PUBLISHING');
-  const playId = newId();
-  playWs.send('playStream', playPayload(playId, 'events', await player.offer()));
-  await player.accept(await playWs.answer(playId));
-  assert.equal((await playWs.status(playId)).status, 'PLAYING');
+  const pubId = await publishOver(pubWs, publisher, 'events');
+  const playId = await playOver(playWs, player, 'events');
 
   pubWs.send('sendStreamEvent', { mediaSessionId: pubId, type: 'audioMuted' });
   pubWs.send('sendStreamEvent', { mediaSessionId: pubId, type: 'data', payload: { chat: 'hello' } });
@@ -40,8 +35,10 @@ test('sendStreamEvent reaches every player of the stream as notifyStreamEvent, a
   playWs.send('sendStreamEvent', { mediaSessionId: pubId, type: 'videoMuted' });
   const fail = await playWs.next((f) => f.message === 'fail');
   assert.equal((fail.data[0] as { apiMethod: string }).apiMethod, 'sendStreamEvent');
-  await new Promise((r) => setTimeout(r, 200));
-  assert.equal(playWs.frames.filter((f) => f.message === 'notifyStreamEvent').length, 0);
+  // The publisher's next event is forwarded after anything the refused one could have caused.
+  pubWs.send('sendStreamEvent', { mediaSessionId: pubId, type: 'videoUnmuted' });
+  await playWs.next((f) => f.message === 'notifyStreamEvent' && (f.data[0] as { type: string }).type === 'videoUnmuted');
+  assert.deepEqual(playWs.frames.filter((f) => f.message === 'notifyStreamEvent'), [], 'the player\'s event reached no one');
 });
 
 test('one connection may hold maxStreamsPerConnection streams; a frame over the size limit closes only that socket', async (t) => {
@@ -67,9 +64,7 @@ test('one connection may hold maxStreamsPerConnection streams; a frame over the 
   ws.raw(JSON.stringify({ message: 'sendData', data: [{ operationId: 'x', payload: 'a'.repeat(300 * 1024) }] }));
   assert.equal(await closed, 1009, 'closed as "message too big"');
   // Its streams are freed; the other connection carries on.
-  const deadline = Date.now() + 3000;
-  while (app.media.counts().publishers > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-  assert.equal(app.media.counts().publishers, 0);
+  await until(() => app.media.counts().publishers === 0, 3000, 'the closed connection\'s streams freed');
   bystander.send('sendData', { operationId: 'still-here', payload: 'hi' });
   const accepted = await bystander.next((f) => f.message === 'DataStatusEvent');
   assert.equal((accepted.data[0] as { operationId: string }).operationId, 'still-here');
@@ -116,21 +111,23 @@ test('a frame nested 100,000 deep gets a fail answer; the server and the connect
 
 /**
  * Publishes a werift offer changed by `mangle` and returns its status, once it has checked that the
- * status is the only one and no answer follows it.
+ * status is the only one and no answer follows it: by then a good offer has been published under the
+ * same name on the same connection, so the server is done with the bad one.
  */
 async function publishMangled(t: TestContext, name: string, mangle: (offer: string) => string) {
   const app = await testApp();
   const publisher = new TestPublisher();
+  const good = new TestPublisher();
   const ws = await WsClient.establish(app.wsUrl);
   t.after(async () => {
     ws.close();
-    await publisher.close();
+    await Promise.all([publisher.close(), good.close()]);
     await app.stop();
   });
   const id = newId();
   ws.send('publishStream', publishPayload(id, name, mangle(await publisher.offer())));
   const status = await ws.status(id);
-  await new Promise((r) => setTimeout(r, 500));
+  await publishOver(ws, good, name);
   const more = ws.frames.filter((f) => (f.message === 'notifyStreamStatusEvent' || f.message === 'setRemoteSDP') && JSON.stringify(f.data).includes(id));
   assert.deepEqual(more.map((f) => f.message), [], 'one final status, no answer');
   return { app, status };
@@ -143,7 +140,7 @@ test('an offer with more media sections than a camera needs is refused once, bef
     return [head, ...sections, ...Array.from({ length: 40 }, () => audio)].join('\r\n');
   });
   assert.deepEqual([status.status, status.info], ['FAILED', 'Failed by error']);
-  assert.deepEqual(app.media.counts(), { publishers: 0, players: 0, streams: 0 });
+  assert.deepEqual(app.media.counts(), { publishers: 1, players: 0, streams: 1 }, 'only the good publisher');
 });
 
 test('an offer werift cannot apply gets one FAILED, not two', async (t) => {
@@ -161,7 +158,9 @@ test('one client address may hold maxConnectionsPerIp signaling connections; mor
   });
   await assert.rejects(WsClient.connect(app.wsUrl), /429/);
   clients[0]!.ws.terminate();
-  await new Promise((r) => setTimeout(r, 200));
+  // The server counts the address's connections down when a socket closes, before it forgets the
+  // connection: once /health shows one connection, the address has a place again.
+  await untilHealth(app.httpUrl, (h) => h.connections === 1, 'the closed connection counted out');
   clients.push(await WsClient.establish(app.wsUrl));
 });
 
@@ -183,3 +182,18 @@ test('with a certificate, signaling also listens over WSS', async (t) => {
   while (!frames.some((f) => f.message === 'getUserData') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
   assert.ok(frames.some((f) => f.message === 'getUserData'), JSON.stringify(frames));
 });
+
+/** Polls /health until `check` holds; fails after 5 s. */
+async function untilHealth(httpUrl: string, check: (health: { connections: number }) => boolean, what: string): Promise<void> {
+  let health = { connections: -1 };
+  const poll = async () => {
+    health = (await (await fetch(`${httpUrl}/health`, { signal: AbortSignal.timeout(5000) })).json()) as { connections: number };
+  };
+  await poll();
+  const deadline = Date.now() + 5000;
+  while (!check(health)) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(health)}`);
+    await new Promise((r) => setTimeout(r, 20));
+    await poll();
+  }
+}

@@ -1,6 +1,6 @@
 // Publishing and playing werift test peers over the WCS signaling protocol, and calling the REST API.
 import assert from 'node:assert/strict';
-import type { TestPlayer, TestPublisher } from './werift-client.ts';
+import { until, type TestPlayer, type TestPublisher } from './werift-client.ts';
 import { newId, playPayload, publishPayload, type WsClient } from './ws-client.ts';
 
 /** Publishes `publisher` as `name` over `ws`; resolves with its mediaSessionId once PUBLISHING. */
@@ -19,6 +19,9 @@ async function start(ws: WsClient, peer: TestPublisher | TestPlayer, name: strin
   await peer.accept(await ws.answer(id));
   const status = await ws.status(id);
   assert.deepEqual([status.status, status.info], [publish ? 'PUBLISHING' : 'PLAYING', ''], `${publish ? 'publishing' : 'playing'} ${name}`);
+  // The server's side is up; the peer's DTLS may still wait for the server's last flight, and a werift
+  // client closed then retransmits its own for half a minute, holding the test process open.
+  await until(() => peer.pc.connectionState === 'connected', 5000, `${name}: the test peer connected`);
   return id;
 }
 
