@@ -63,6 +63,15 @@ export class SignalingConnection {
     }
   }
 
+  /** A binary frame: the protocol is JSON text only (research/wcs-websdk.md §3.1), so it is refused. */
+  handleBinaryFrame(): void {
+    if (this.#closed) return;
+    this.o.counters.messages++;
+    this.o.counters.invalidMessages++;
+    this.#log.warn('binary frame refused');
+    this.o.send(serverMessage.fail({ apiMethod: 'unknown', info: 'binary frames are not part of the protocol: send JSON text frames' }));
+  }
+
   /** Answers an invalid message: a FAILED status when it named a stream, a `fail` frame otherwise. */
   #reject(message: string | undefined, mediaSessionId: string | undefined, error: string): void {
     const streamOp = message === CLIENT_MESSAGE.PUBLISH_STREAM || message === CLIENT_MESSAGE.PLAY_STREAM;

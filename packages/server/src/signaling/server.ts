@@ -103,7 +103,8 @@ export class Signaling {
         }
         return;
       }
-      if (!isBinary) connection.handleFrame(data.toString());
+      if (isBinary) connection.handleBinaryFrame();
+      else connection.handleFrame(data.toString());
     });
     ws.on('error', (err) => this.#log.debug({ err, remote }, 'socket error'));
     ws.on('close', () => {
