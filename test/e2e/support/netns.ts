@@ -29,8 +29,6 @@ export function requireRoot(): void {
   }
 }
 
-let topologies = 0;
-
 /** Topologies this process has made: part of the names, so one process can hold several. */
 let made = 0;
 

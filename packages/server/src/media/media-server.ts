@@ -44,7 +44,7 @@ export class MediaServer {
     this.#checkId(request.mediaSessionId);
     if (this.#streams.has(request.name)) throw new MediaError(STREAM_STATUS_INFO.STREAM_NAME_ALREADY_IN_USE);
     let stream: Stream | undefined;
-    const publisher = Publisher.create(request, this.options.network, this.options.timeouts, {
+    const publisher = this.#refusingLoudly(request, () => Publisher.create(request, this.options.network, this.options.timeouts, {
       onRtp: (kind, rtp) => stream?.forward(kind, rtp),
       onConnected: () => this.#log.info({ stream: request.name, mediaSessionId: request.mediaSessionId, remote: publisher.remoteAddress() }, 'publishing'),
       onClosed: () => {
@@ -54,7 +54,7 @@ export class MediaServer {
         for (const player of [...(stream?.players ?? [])]) player.end(STREAM_STATUS.FAILED, this.#endInfo.get(publisher) ?? STREAM_STATUS_INFO.STOPPED_BY_PUBLISHER_STOP);
         this.#log.info({ stream: request.name, mediaSessionId: request.mediaSessionId, status: publisher.status }, 'publisher ended');
       },
-    });
+    }));
     stream = new Stream(request.name, publisher, this.stats, this.options.keyFrameIntervalMs);
     this.#sessions.set(request.mediaSessionId, publisher);
     this.#streams.set(request.name, stream);
@@ -72,7 +72,7 @@ export class MediaServer {
     const stream = this.#streams.get(request.name);
     if (!stream) throw new MediaError(STREAM_STATUS_INFO.STREAM_NOT_FOUND);
     const stats = this.stats;
-    const player: Player = Player.create(request, this.options.network, this.options.timeouts,
+    const player: Player = this.#refusingLoudly(request, () => Player.create(request, this.options.network, this.options.timeouts,
       { videoCodec: stream.publisher.videoCodec, hasAudio: stream.publisher.hasAudio }, {
         onConnected: () => {
           // A new player decodes nothing before a key frame (research/webrtc-stack.md §5 quirk 5).
@@ -93,7 +93,7 @@ export class MediaServer {
           stats.rtpPacketsOut++;
           stats.rtpBytesOut += bytes;
         },
-      });
+      }));
     this.#sessions.set(request.mediaSessionId, player);
     stream.players.add(player);
     try {
@@ -101,6 +101,21 @@ export class MediaServer {
     } catch (err) {
       player.end(STREAM_STATUS.FAILED, STREAM_STATUS_INFO.FAILED_BY_ERROR);
       throw err instanceof MediaError ? err : new MediaError(STREAM_STATUS_INFO.FAILED_BY_ERROR, (err as Error).message);
+    }
+  }
+
+  /**
+   * Runs a session factory; a refusal for codecs is logged at warn, since it means a browser this
+   * server cannot serve (the operator's business), unlike a name in use or a stream not found.
+   */
+  #refusingLoudly<T>(request: SessionRequest, create: () => T): T {
+    try {
+      return create();
+    } catch (err) {
+      if (err instanceof MediaError && err.info.startsWith(STREAM_STATUS_INFO.NO_COMMON_CODECS)) {
+        this.#log.warn({ stream: request.name, mediaSessionId: request.mediaSessionId, info: err.info }, 'no common codecs');
+      }
+      throw err;
     }
   }
 

@@ -2,8 +2,8 @@
 // exactly the publisher's codecs, so payload types map one to one.
 import { STREAM_STATUS, STREAM_STATUS_INFO } from '@traverse/protocol/constants';
 import { MediaStream, MediaStreamTrack, RtcpPayloadSpecificFeedback, type RTCRtpCodecParameters, type RTCRtpSender, type RtpPacket } from 'werift';
-import { codecName, playerCodecs } from './codecs.ts';
-import { offerShapeProblem, summarizeOffer } from './offer.ts';
+import { chooseAudio, codecName, describeCodec, matchPlayerVideo, noCommonCodecs } from './codecs.ts';
+import { codecNames, narrowOffer, offerShapeProblem, summarizeOffer } from './offer.ts';
 import { createPeerConnection, type MediaNetworkOptions } from './peer-factory.ts';
 import { TokenBucket } from '../common/token-bucket.ts';
 import { RtpForwarder } from './rtp-forwarder.ts';
@@ -41,9 +41,10 @@ export class Player extends MediaSession {
     network: MediaNetworkOptions,
     timeouts: SessionTimeouts,
     private readonly source: { videoCodec: RTCRtpCodecParameters | undefined; hasAudio: boolean },
+    codecs: { audio: RTCRtpCodecParameters[]; video: RTCRtpCodecParameters[] },
     private readonly hooks: PlayerHooks,
   ) {
-    super(request, createPeerConnection(network, playerCodecs(source.videoCodec)), network, timeouts);
+    super(request, createPeerConnection(network, codecs), network, timeouts);
   }
 
   static create(request: SessionRequest, network: MediaNetworkOptions, timeouts: SessionTimeouts,
@@ -52,10 +53,17 @@ export class Player extends MediaSession {
     if (!offer) throw new MediaError(STREAM_STATUS_INFO.FAILED_BY_ERROR, 'the offer is not an SDP');
     const shape = offerShapeProblem(offer);
     if (shape) throw new MediaError(STREAM_STATUS_INFO.FAILED_BY_ERROR, shape);
-    const videoOk = source.videoCodec && offer.videoCodecs.some((c) => c.name === codecName(source.videoCodec)?.toUpperCase());
-    const audioOk = source.hasAudio && offer.audioCodecs.includes('opus');
-    if (!videoOk && !audioOk) throw new MediaError(STREAM_STATUS_INFO.NO_COMMON_CODECS, 'the player accepts none of the stream\'s codecs');
-    return new Player(request, network, timeouts, source, hooks);
+    // A player that asks for video gets the stream's video or FAILED, never a silent audio-only PLAYING.
+    // A stream without video (or audio) simply leaves that section of the player's offer rejected.
+    const video = source.videoCodec && offer.video ? matchPlayerVideo(offer.videoCodecs, source.videoCodec) : undefined;
+    if (source.videoCodec && offer.video && !video) {
+      throw noCommonCodecs(`the stream is ${describeCodec(source.videoCodec)} video and the player's offer has ${codecNames(offer.videoCodecs)}`);
+    }
+    const audio = source.hasAudio && offer.audio ? chooseAudio(offer.audioCodecs) : undefined;
+    if (source.hasAudio && offer.audio && !audio) throw noCommonCodecs(`the stream is opus audio and the player's offer has ${codecNames(offer.audioCodecs)}`);
+    if (!video && !audio) throw noCommonCodecs('the player\'s offer has none of the stream\'s media');
+    const narrowed = { ...request, sdp: narrowOffer(request.sdp, { audio: audio?.payloadType, video: video?.payloadType }) };
+    return new Player(narrowed, network, timeouts, source, { audio: audio ? [audio.codec] : [], video: video ? [video.codec] : [] }, hooks);
   }
 
   async start(): Promise<string> {

@@ -2,8 +2,8 @@
 // its stream, which forwards it to the players.
 import { STREAM_STATUS_INFO } from '@traverse/protocol/constants';
 import type { RTCRtpCodecParameters, RTCRtpReceiver, RtpPacket } from 'werift';
-import { codecName, h264, opus, vp8 } from './codecs.ts';
-import { h264Profile, offerShapeProblem, summarizeOffer } from './offer.ts';
+import { chooseAudio, choosePublisherVideo, codecName, noCommonCodecs, opus, publisherCodecProblem } from './codecs.ts';
+import { narrowOffer, offerShapeProblem, summarizeOffer } from './offer.ts';
 import { createPeerConnection, type MediaNetworkOptions } from './peer-factory.ts';
 import { MediaSession, type SessionTimeouts } from './session.ts';
 import { MediaError, type SessionRequest } from './types.ts';
@@ -12,18 +12,6 @@ export interface PublisherHooks {
   onRtp(kind: 'audio' | 'video', rtp: RtpPacket): void;
   onConnected(): void;
   onClosed(): void;
-}
-
-/** The first video codec of the offer that Traverse forwards (VP8, or H.264 packetization-mode 1). */
-export function chooseVideoCodec(offer: NonNullable<ReturnType<typeof summarizeOffer>>): RTCRtpCodecParameters | undefined {
-  for (const c of offer.videoCodecs) {
-    if (c.name === 'VP8') return vp8();
-    if (c.name === 'H264') {
-      const profile = h264Profile(c.fmtp);
-      if (profile) return h264(profile);
-    }
-  }
-  return undefined;
 }
 
 export class Publisher extends MediaSession {
@@ -48,10 +36,15 @@ export class Publisher extends MediaSession {
     if (!offer) throw new MediaError(STREAM_STATUS_INFO.FAILED_BY_ERROR, 'the offer is not an SDP');
     const shape = offerShapeProblem(offer);
     if (shape) throw new MediaError(STREAM_STATUS_INFO.FAILED_BY_ERROR, shape);
-    const video = offer.video ? chooseVideoCodec(offer) : undefined;
-    const audio = offer.audio && offer.audioCodecs.includes('opus');
-    if (!video && !audio) throw new MediaError(STREAM_STATUS_INFO.NO_COMMON_CODECS, 'no Opus audio and no VP8/H.264 video in the offer');
-    return new Publisher(request, network, timeouts, video, audio, hooks);
+    // Every section the browser offers must get a codec: a stream silently without the video the
+    // page asked for would report PUBLISHING and show nothing.
+    const video = offer.video ? choosePublisherVideo(offer.videoCodecs) : undefined;
+    if (offer.video && !video) throw noCommonCodecs(publisherCodecProblem('video', offer.videoCodecs));
+    const audio = offer.audio ? chooseAudio(offer.audioCodecs) : undefined;
+    if (offer.audio && !audio) throw noCommonCodecs(publisherCodecProblem('audio', offer.audioCodecs));
+    if (!video && !audio) throw noCommonCodecs('the offer has no audio or video section');
+    const narrowed = { ...request, sdp: narrowOffer(request.sdp, { audio: audio?.payloadType, video: video?.payloadType }) };
+    return new Publisher(narrowed, network, timeouts, video?.codec, audio !== undefined, hooks);
   }
 
   async start(): Promise<string> {
@@ -90,3 +83,4 @@ export class Publisher extends MediaSession {
     return { ...(this.hasAudio ? { audio: 'opus' } : {}), ...(this.videoCodec ? { video: codecName(this.videoCodec)! } : {}) };
   }
 }
+

@@ -60,7 +60,7 @@ test('publish() refuses a name in use and a mediaSessionId in use; play() refuse
   const player = new TestPlayer();
   t.after(() => player.close());
   await assert.rejects(media.play(request('x', 'nope', await player.offer(), [])), (e: MediaError) => e.info === 'Stream not found');
-  await assert.rejects(media.publish(request('pc', 'empty', 'v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n', [])), (e: MediaError) => e.info === 'No common codecs');
+  await assert.rejects(media.publish(request('pc', 'empty', 'v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n', [])), (e: MediaError) => e.info === 'No common codecs: the offer has no audio or video section');
   await assert.rejects(media.publish(request('pd', 'junk', 'hello', [])), (e: MediaError) => e.info === 'Failed by error');
 });
 
