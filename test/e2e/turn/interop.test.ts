@@ -3,7 +3,9 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { Attr, StunClass, StunMethod, errorCode, getAttribute } from '../../../packages/turn/src/stun/index.ts';
 import { metricValue, runUclient, startPeer, startTraverseTurn, type Started, type TurnProcess } from './support.ts';
+import { tapUdp } from './udp-tap.ts';
 
 const LOAD = ['-m', '4', '-n', '100', '-l', '400', '-c', '127.0.0.1']; // 4 sessions × 100 messages of 400 bytes
 
@@ -12,7 +14,7 @@ describe('traverse-turn with coturn clients', () => {
   let peer: Started & { port: number };
 
   before(async () => {
-    turn = await startTraverseTurn(['--min-port', '47000', '--max-port', '47999', '--user', 'u:p', '--realm', 'test',
+    turn = await startTraverseTurn(['--min-port', '61400', '--max-port', '61499', '--user', 'u:p', '--realm', 'test',
       '--use-auth-secret', '--static-auth-secret', 'sekrit', '--allow-loopback-peers', '--prometheus', '0']);
     peer = await startPeer();
   });
@@ -57,15 +59,29 @@ describe('traverse-turn with coturn clients', () => {
     assert.equal(r.received, 400);
   });
 
-  test('turnutils_uclient with a wrong REST secret is refused', async () => {
-    const r = await runUclient(['-W', 'wrong', '-u', 'someone', '-e', '127.0.0.1', '-r', String(peer.port), '-p', String(turn.udpPort), '-m', '1', '-n', '5', '-c', '127.0.0.1'], 30_000);
-    assert.notEqual(r.received, 5);
-    assert.ok((await metricValue(turn.metricsUrl!, 'turn_auth_failures_total')) >= 1);
+  test('turnutils_uclient with a wrong REST secret gets 401 to every signed Allocate, each counted as an auth failure', async (t) => {
+    // uclient's output does not name the error code, so a tap between it and the server reads the answers.
+    const tap = await tapUdp(turn.udpPort);
+    t.after(() => tap.close());
+    const failuresBefore = await metricValue(turn.metricsUrl!, 'turn_auth_failures_total');
+    const r = await runUclient(['-W', 'wrong', '-u', 'someone', '-e', '127.0.0.1', '-r', String(peer.port), '-p', String(tap.port), '-m', '1', '-n', '5', '-c', '127.0.0.1'], 30_000);
+    assert.match(r.output, /Cannot complete Allocation/, r.output.slice(-2000));
+    const signed = new Set(tap.toServer
+      .filter((m) => m.cls === StunClass.Request && m.method === StunMethod.Allocate && getAttribute(m, Attr.MessageIntegrity))
+      .map((m) => m.transactionId.toString('hex')));
+    assert.ok(signed.size >= 1, 'uclient signed an Allocate with the credential it derived from the wrong secret');
+    const answers = tap.toClient.filter((m) => signed.has(m.transactionId.toString('hex')));
+    assert.ok(answers.length >= 1, 'the server answered the signed Allocates');
+    const codes = answers.map((m) => (m.cls === StunClass.ErrorResponse ? errorCode.decode(getAttribute(m, Attr.ErrorCode)!.value)?.code : 'success'));
+    assert.deepEqual([...new Set(codes)], [401]);
+    // Every refusal counted once: the server answers a failure only after counting it.
+    const failures = (await metricValue(turn.metricsUrl!, 'turn_auth_failures_total')) - failuresBefore;
+    assert.equal(failures, answers.length);
   });
 });
 
 test('a peer on 127.0.0.1 is refused with 403 unless --allow-loopback-peers', async (t) => {
-  const turn = await startTraverseTurn(['--min-port', '48000', '--max-port', '48999', '--user', 'u:p', '--realm', 'test', '--no-tls']);
+  const turn = await startTraverseTurn(['--min-port', '61500', '--max-port', '61599', '--user', 'u:p', '--realm', 'test', '--no-tls']);
   const peer = await startPeer();
   t.after(async () => {
     await peer.stop();

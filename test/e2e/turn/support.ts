@@ -79,12 +79,54 @@ export async function freeUdpPort(): Promise<number> {
   return port;
 }
 
-/** coturn's UDP echo peer on 127.0.0.1. */
+/**
+ * Echo peers take ports from 62000–62999: outside Linux's ephemeral range (32768–60999), so the
+ * kernel never hands one to another socket between our check and turnutils_peer's bind.
+ */
+const PEER_PORTS = { min: 62000, max: 62999 };
+
+async function canBindUdp(port: number): Promise<boolean> {
+  const s = dgram.createSocket('udp4');
+  const ok = await new Promise<boolean>((resolve) => {
+    s.once('error', () => resolve(false));
+    s.bind(port, '127.0.0.1', () => resolve(true));
+  });
+  await new Promise<void>((r) => s.close(() => r()));
+  return ok;
+}
+
+/** Whether a UDP echo answers on 127.0.0.1:port within `ms` (asked every 100 ms). */
+export async function echoes(port: number, ms: number): Promise<boolean> {
+  const s = dgram.createSocket('udp4');
+  await new Promise<void>((r) => s.bind(0, '127.0.0.1', r));
+  const probe = Buffer.from('tvturn-ready?');
+  try {
+    return await new Promise<boolean>((resolve) => {
+      const ask = setInterval(() => s.send(probe, port, '127.0.0.1'), 100);
+      const give = setTimeout(() => { clearInterval(ask); resolve(false); }, ms);
+      s.on('message', (m, r) => {
+        if (r.port !== port || !m.equals(probe)) return;
+        clearInterval(ask);
+        clearTimeout(give);
+        resolve(true);
+      });
+      s.send(probe, port, '127.0.0.1');
+    });
+  } finally {
+    s.close();
+  }
+}
+
+/** coturn's UDP echo peer on 127.0.0.1; resolves once it echoes (turnutils_peer logs nothing when ready). */
 export async function startPeer(timeLimitMs = 300_000): Promise<Started & { port: number }> {
-  const port = await freeUdpPort();
-  const p = startProcess('turnutils_peer', ['-L', '127.0.0.1', '-p', String(port)], timeLimitMs);
-  await new Promise((r) => setTimeout(r, 300));
-  return { ...p, port };
+  for (let attempt = 0; attempt < 10; attempt++) {
+    const port = PEER_PORTS.min + Math.floor(Math.random() * (PEER_PORTS.max - PEER_PORTS.min + 1));
+    if (!(await canBindUdp(port))) continue;
+    const p = startProcess('turnutils_peer', ['-L', '127.0.0.1', '-p', String(port)], timeLimitMs);
+    if (await echoes(port, 10_000)) return { ...p, port };
+    await p.stop(); // Lost the port to someone else meanwhile (turnutils_peer then retries its bind forever).
+  }
+  throw new Error('turnutils_peer did not start on any port of 62000-62999');
 }
 
 export interface UclientResult {
