@@ -1,0 +1,137 @@
+// The example pages in Firefox ESR as a user clicks through them, on a client test host whose UDP is
+// dropped: the firewall traversal page with its defaults (embedded TURN over TCP, relay forced) must
+// show a moving picture, and the other pages their statuses and stop buttons.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { createTopology, type Topology } from '../support/netns.ts';
+import { startServerHost, type ServerHost } from '../support/server-host.ts';
+import { launchTestBrowser, waitInPage, type TestBrowser, type TestPage } from '../support/test-page.ts';
+import { expectPicture, reports } from './seed-driver.ts';
+
+async function statusText(page: TestPage, id: string, wanted: RegExp, timeoutMs = 30_000): Promise<string> {
+  return waitInPage(page, `#${id} ${wanted.source}`, timeoutMs, ([i, w]) => {
+    const t = document.getElementById(i)?.textContent ?? '';
+    return new RegExp(w).test(t) || /FAILED/.test(t) ? t : undefined;
+  }, [id, wanted.source] as const);
+}
+
+async function buttonText(page: TestPage, id: string): Promise<string> {
+  return page.evaluate((i) => `${document.getElementById(i)!.textContent}|${(document.getElementById(i) as HTMLButtonElement).className}`, id);
+}
+
+async function pageReady(page: TestPage, url: string, fields: string[]): Promise<void> {
+  await page.goto(url);
+  await waitInPage(page, `${fields.join(', ')} filled in`, 15_000, (ids) => (ids.every((i) => (document.getElementById(i) as HTMLInputElement).value !== '') ? true : undefined), fields);
+}
+
+describe('example pages in Firefox behind a firewall that drops UDP', () => {
+  let net: Topology;
+  let server: ServerHost;
+  let firefox: TestBrowser;
+
+  before(async () => {
+    net = createTopology();
+    net.blockClientUdp();
+    server = await startServerHost(net, net.server);
+    firefox = await launchTestBrowser('firefox', { netns: net.client.ns, insecureOrigin: server.base });
+  });
+
+  after(async () => {
+    await firefox?.close();
+    await server?.stop();
+    net?.destroy();
+  });
+
+  test('firewall traversal with the page defaults: relay over TURN/TCP, a moving picture, stop buttons end with STOPPED and UNPUBLISHED', async () => {
+    const page = await firefox.newPage();
+    try {
+      await pageReady(page, `${server.base}/firewall-traversal-streaming/`, ['urlServer', 'urlTurnServer', 'usernameTurnServer']);
+      const defaults = await page.evaluate(() => ({
+        turn: (document.getElementById('urlTurnServer') as HTMLInputElement).value,
+        relay: (document.getElementById('forceRelay') as HTMLInputElement).checked,
+      }), undefined);
+      assert.match(defaults.turn, /^turn:.*transport=tcp$/);
+      assert.equal(defaults.relay, true, 'Force relay is checked by default');
+
+      await page.click('#connectBtn');
+      assert.match(await statusText(page, 'connectStatus', /ESTABLISHED/), /ESTABLISHED/);
+      await page.click('#publishBtn');
+      assert.match(await statusText(page, 'publishStatus', /PUBLISHING/), /PUBLISHING/);
+      assert.equal(await buttonText(page, 'publishBtn'), 'Stop|stop');
+      await page.click('#playBtn');
+      assert.match(await statusText(page, 'playStatus', /PLAYING/), /PLAYING/);
+      assert.equal(await buttonText(page, 'playBtn'), 'Stop|stop');
+      const picture = await expectPicture(page, '#remoteVideo video');
+      assert.ok(picture.second.framesDecoded > picture.first.framesDecoded);
+      for (const r of (await reports(page)).filter((x) => x.connectionState === 'connected')) {
+        assert.equal(r.selectedPair?.localType, 'relay', JSON.stringify(r));
+        assert.equal(r.selectedPair?.relayProtocol, 'tcp', JSON.stringify(r));
+      }
+      // TRAVERSE_SCREENSHOT_DIR=docs/images refreshes the picture in the docs.
+      if (process.env.TRAVERSE_SCREENSHOT_DIR) await page.screenshot(join(process.env.TRAVERSE_SCREENSHOT_DIR, 'firewall-traversal-firefox.png'));
+
+      await page.click('#playBtn');
+      assert.match(await statusText(page, 'playStatus', /STOPPED/), /STOPPED/);
+      assert.equal(await buttonText(page, 'playBtn'), 'Play|');
+      await page.click('#publishBtn');
+      assert.match(await statusText(page, 'publishStatus', /UNPUBLISHED/), /UNPUBLISHED/);
+      assert.equal(await buttonText(page, 'publishBtn'), 'Publish|');
+      await page.click('#connectBtn');
+      assert.match(await statusText(page, 'connectStatus', /DISCONNECTED/), /DISCONNECTED/);
+    } finally {
+      await page.close();
+    }
+  });
+
+  test('without TURN the same page fails with "Failed by ICE timeout", after the server answered', async () => {
+    const page = await firefox.newPage();
+    try {
+      await pageReady(page, `${server.base}/firewall-traversal-streaming/`, ['urlServer', 'urlTurnServer']);
+      await page.evaluate(() => {
+        (document.getElementById('urlTurnServer') as HTMLInputElement).value = '';
+        (document.getElementById('forceRelay') as HTMLInputElement).checked = false;
+      }, undefined);
+      await page.click('#connectBtn');
+      assert.match(await statusText(page, 'connectStatus', /ESTABLISHED/), /ESTABLISHED/);
+      await page.click('#publishBtn');
+      // The server answered the offer (Firefox forbids reading a closed connection, so look now):
+      // the failure that follows is the firewall's, not the page's.
+      await waitInPage(page, 'the server\'s answer', 20_000, () =>
+        (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs.some((pc) => pc.signalingState !== 'closed' && pc.remoteDescription?.type === 'answer') || undefined, undefined);
+      assert.match(await statusText(page, 'publishStatus', /FAILED/, 60_000), /FAILED — Failed by ICE timeout/);
+    } finally {
+      await page.close();
+    }
+  });
+
+  test('two-way streaming and the player page: statuses, the picture, and "Stopped by publisher stop" on the player', async () => {
+    const page = await firefox.newPage();
+    const player = await firefox.newPage();
+    try {
+      await pageReady(page, `${server.base}/two-way-streaming/`, ['urlServer']);
+      await page.focus();
+      await page.click('#connectBtn');
+      assert.match(await statusText(page, 'connectStatus', /ESTABLISHED/), /ESTABLISHED/);
+      await page.click('#publishBtn');
+      assert.match(await statusText(page, 'publishStatus', /PUBLISHING/), /PUBLISHING/);
+      await page.click('#playBtn');
+      assert.match(await statusText(page, 'playStatus', /PLAYING/), /PLAYING/);
+      await expectPicture(page, '#remoteVideo video');
+      const name = await page.evaluate(() => (document.getElementById('publishStream') as HTMLInputElement).value, undefined);
+
+      await pageReady(player, `${server.base}/player/?streamName=${name}`, ['urlServer']);
+      await player.focus();
+      await player.click('#playBtn');
+      assert.match(await statusText(player, 'playStatus', /PLAYING/), /PLAYING/);
+      await expectPicture(player, '#remoteVideo video');
+
+      await page.focus();
+      await page.click('#publishBtn');
+      assert.match(await statusText(player, 'playStatus', /FAILED/), /FAILED — Stopped by publisher stop/);
+    } finally {
+      await player.close();
+      await page.close();
+    }
+  });
+});
