@@ -58,6 +58,11 @@ export class TurnSocketClient {
     return c;
   }
 
+  /** Removes and returns every message received and not yet taken (relayed data a test ignores). */
+  drain(): Buffer[] {
+    return this.#inbox.splice(0);
+  }
+
   send(bytes: Buffer): void {
     this.#send(bytes);
   }
