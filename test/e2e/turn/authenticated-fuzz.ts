@@ -4,10 +4,10 @@
 // hold real allocations, permissions and channels over UDP and TCP, and send bursts of mutated,
 // re-signed requests, Send indications and ChannelData; between bursts, well-formed clients must
 // still get their echoes. The last stdout line is the report (JSON); a failed probe exits non-zero.
-import dgram from 'node:dgram';
 import { networkInterfaces } from 'node:os';
 import { createTurnServer, type TurnServer } from '../../../packages/turn/src/index.ts';
 import { Attr, StunClass, StunMethod, decodeStun, errorCode, getAttribute, looksLikeStun, u32, type StunMessage } from '../../../packages/turn/src/stun/index.ts';
+import { echoPeer } from '../../../packages/turn/test/support/echo-peer.ts';
 import { TurnSocketClient, type Transport } from '../../../packages/turn/test/support/socket-client.ts';
 import { requests } from '../../../packages/turn/test/support/turn-messages.ts';
 import { mutate, mutatedChannelData, prng, sign, template, type Rng, type Session } from './authenticated-mutations.ts';
@@ -60,18 +60,6 @@ const METHOD_NAMES: Record<number, string> = {
 };
 const methodName = (m: number) => METHOD_NAMES[m] ?? 'other';
 const bump = (counts: Record<string, number>, key: string) => { counts[key] = (counts[key] ?? 0) + 1; };
-
-/** A UDP echo peer on loopback that counts what reaches it. */
-async function echoPeer(): Promise<{ port: number; received: number; close(): void }> {
-  const socket = dgram.createSocket('udp4');
-  await new Promise<void>((r) => socket.bind(0, '127.0.0.1', r));
-  const peer = { port: socket.address().port, received: 0, close: () => socket.close() };
-  socket.on('message', (m, r) => {
-    peer.received++;
-    socket.send(m, r.port, r.address);
-  });
-  return peer;
-}
 
 function emptyReport(): TransportReport {
   return { sent: 0, requests: 0, answered: 0, answers: {}, rejected: {}, refreshed: 0, reallocations: 0, reconnects: 0, sendRelayed: 0, channelRelayed: 0 };

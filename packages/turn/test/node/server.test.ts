@@ -1,11 +1,11 @@
 // createTurnServer() on loopback sockets: relaying over UDP, TCP and TLS, limits, metrics.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import dgram from 'node:dgram';
 import net from 'node:net';
 import { Registry } from 'prom-client';
 import { createTurnServer, type TurnServer } from '../../src/index.ts';
 import { eventually, within } from '../support/bounded.ts';
+import { echoPeer } from '../support/echo-peer.ts';
 import { TurnSocketClient, type Transport } from '../support/socket-client.ts';
 import { requests } from '../support/turn-messages.ts';
 
@@ -21,13 +21,6 @@ async function startServer(extra: Parameters<typeof createTurnServer>[0] = {}): 
     listeningIps: ['127.0.0.1'], listeningPort: 0, tlsListeningPort: 0, relayIps: ['127.0.0.1'], minPort: MIN_PORT, maxPort: MAX_PORT,
     realm: 'test', users: [USER], allowLoopbackPeers: true, ...extra,
   });
-}
-
-async function echoPeer(): Promise<{ port: number; close(): void }> {
-  const s = dgram.createSocket('udp4');
-  await new Promise<void>((r) => s.bind(0, '127.0.0.1', r));
-  s.on('message', (m, r) => s.send(m, r.port, r.address));
-  return { port: s.address().port, close: () => s.close() };
 }
 
 for (const transport of ['udp', 'tcp', 'tls'] as Transport[]) {

@@ -2,7 +2,7 @@
 import dgram from 'node:dgram';
 import net from 'node:net';
 import tls from 'node:tls';
-import { looksLikeStun, decodeStun } from '../../src/stun/index.ts';
+import { looksLikeStun, decodeStun, type OutgoingAttribute } from '../../src/stun/index.ts';
 import { StreamFramer, encodeChannelData, looksLikeChannelData, decodeChannelData } from '../../src/wire/index.ts';
 import { readResponse, requests, type Credentials, type ReadResponse } from './turn-messages.ts';
 
@@ -98,12 +98,12 @@ export class TurnSocketClient {
     }
   }
 
-  /** 401 challenge, then an authenticated Allocate. */
-  async allocate(user: { username: string; password: string }): Promise<ReadResponse> {
+  /** 401 challenge, then an authenticated Allocate carrying `extra` attributes (e.g. REQUESTED-ADDRESS-FAMILY). */
+  async allocate(user: { username: string; password: string }, extra: OutgoingAttribute[] = []): Promise<ReadResponse> {
     const challenge = await this.request(requests.allocate());
     if (challenge.code !== 401) throw new Error(`expected 401, got ${challenge.code}`);
     this.creds = { ...user, realm: challenge.realm!, nonce: challenge.nonce! };
-    return this.request(requests.allocate(this.creds));
+    return this.request(requests.allocate(this.creds, extra));
   }
 
   async channelBind(channel: number, address: string, port: number): Promise<ReadResponse> {
