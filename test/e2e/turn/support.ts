@@ -3,6 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import dgram from 'node:dgram';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { udpPortIsFree } from '../../../packages/turn/test/support/udp-port.ts';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -85,16 +86,6 @@ export async function freeUdpPort(): Promise<number> {
  */
 const PEER_PORTS = { min: 62000, max: 62999 };
 
-async function canBindUdp(port: number): Promise<boolean> {
-  const s = dgram.createSocket('udp4');
-  const ok = await new Promise<boolean>((resolve) => {
-    s.once('error', () => resolve(false));
-    s.bind(port, '127.0.0.1', () => resolve(true));
-  });
-  await new Promise<void>((r) => s.close(() => r()));
-  return ok;
-}
-
 /** Whether a UDP echo answers on 127.0.0.1:port within `ms` (asked every 100 ms). */
 export async function echoes(port: number, ms: number): Promise<boolean> {
   const s = dgram.createSocket('udp4');
@@ -121,7 +112,7 @@ export async function echoes(port: number, ms: number): Promise<boolean> {
 export async function startPeer(timeLimitMs = 300_000): Promise<Started & { port: number }> {
   for (let attempt = 0; attempt < 10; attempt++) {
     const port = PEER_PORTS.min + Math.floor(Math.random() * (PEER_PORTS.max - PEER_PORTS.min + 1));
-    if (!(await canBindUdp(port))) continue;
+    if (!(await udpPortIsFree(port))) continue;
     const p = startProcess('turnutils_peer', ['-L', '127.0.0.1', '-p', String(port)], timeLimitMs);
     if (await echoes(port, 10_000)) return { ...p, port };
     await p.stop(); // Lost the port to someone else meanwhile (turnutils_peer then retries its bind forever).

@@ -2,10 +2,10 @@
 // give their relay port back to the pool and to the operating system.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import dgram from 'node:dgram';
 import { createTurnServer, type AllocationEndReason, type TurnServer } from '../../src/index.ts';
 import { eventually } from '../support/bounded.ts';
 import { TurnSocketClient, type Transport } from '../support/socket-client.ts';
+import { udpPortIsFree } from '../support/udp-port.ts';
 import { requests } from '../support/turn-messages.ts';
 
 const USER = { username: 'u', password: 'p' };
@@ -19,17 +19,6 @@ async function oneRelayPort(port: number, lifetimeSeconds = 600): Promise<{ serv
     events: { allocationDeleted: (_info, reason) => ended.push(reason) },
   });
   return { server, ended };
-}
-
-/** Whether this process can bind the UDP port itself: the relay socket really is closed. */
-async function osCanBind(port: number): Promise<boolean> {
-  const s = dgram.createSocket('udp4');
-  const ok = await new Promise<boolean>((resolve) => {
-    s.once('error', () => resolve(false));
-    s.bind(port, '127.0.0.1', () => resolve(true));
-  });
-  await new Promise<void>((r) => s.close(() => r()));
-  return ok;
 }
 
 async function connect(server: TurnServer, transport: Transport, t: { after(fn: () => void): void }): Promise<TurnSocketClient> {
@@ -46,7 +35,7 @@ test('a UDP allocation that is not refreshed expires after its lifetime, and its
   const granted = await a.allocate(USER);
   assert.equal(granted.relayed?.port, PORT);
   assert.equal(granted.lifetime, 1);
-  assert.equal(await osCanBind(PORT), false, 'the relay socket holds the port');
+  assert.equal(await udpPortIsFree(PORT), false, 'the relay socket holds the port');
   assert.equal((await (await connect(server, 'udp', t)).allocate(USER)).code, 508, 'the only port is taken');
 
   // The server sweeps about once a second: the allocation ends within a few seconds of its lifetime.
@@ -54,7 +43,7 @@ test('a UDP allocation that is not refreshed expires after its lifetime, and its
   assert.deepEqual(ended, ['expired']);
   assert.equal(server.stats().allocations, 0);
   assert.equal(server.stats().relayPortsInUse, 0);
-  assert.equal(await osCanBind(PORT), true, 'the relay socket is closed');
+  assert.equal(await udpPortIsFree(PORT), true, 'the relay socket is closed');
   assert.equal((await a.request(requests.refresh(a.creds!, 600))).code, 437, 'the expired allocation is gone');
   assert.equal((await (await connect(server, 'udp', t)).allocate(USER)).relayed?.port, PORT, 'the port is allocated again');
 });
@@ -70,6 +59,6 @@ test('a TCP client closing its connection ends its allocation at once, and its r
   await eventually(() => ended.includes('connection closed'), 5000, 'the allocation ends with its connection');
   assert.equal(server.stats().allocations, 0);
   assert.equal(server.stats().relayPortsInUse, 0);
-  assert.equal(await osCanBind(PORT), true, 'the relay socket is closed');
+  assert.equal(await udpPortIsFree(PORT), true, 'the relay socket is closed');
   assert.equal((await (await connect(server, 'tcp', t)).allocate(USER)).relayed?.port, PORT, 'the port is allocated again');
 });
