@@ -56,3 +56,13 @@ export function announce(sdp: string, network: MediaNetworkOptions): string {
   });
   return out;
 }
+
+/**
+ * Why a gathered answer has no candidate, or undefined when it has one. werift logs a failed bind and
+ * gathers nothing for that address; with every port of the media range in use that is every address.
+ */
+export function missingCandidatesReason(sdp: string, network: MediaNetworkOptions): string | undefined {
+  if (/^a=candidate:/m.test(sdp)) return undefined;
+  const [min, max] = network.portRange;
+  return min > 0 ? `every UDP port of the media range ${min}–${max} is in use` : 'no UDP socket could be opened for media';
+}

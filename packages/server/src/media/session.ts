@@ -5,8 +5,11 @@ import { STREAM_STATUS, STREAM_STATUS_INFO, type StreamStatus } from '@traverse/
 import type { RTCPeerConnection } from 'werift';
 import { followBrowserNomination } from './ice-lite-nomination.ts';
 import { requireAuthenticatedChecks } from './ice-request-auth.ts';
-import { announce, waitForGathering, type MediaNetworkOptions } from './peer-factory.ts';
+import { announce, missingCandidatesReason, waitForGathering, type MediaNetworkOptions } from './peer-factory.ts';
 import { MediaError, type SessionInfo, type SessionKind, type SessionRequest } from './types.ts';
+
+/** The status info when no media socket could be opened (the media port range is used up). */
+export const NO_MEDIA_PORT = `${STREAM_STATUS_INFO.FAILED_BY_ERROR}: no free media port`;
 
 export interface SessionTimeouts {
   /** No ICE connectivity check succeeded within this time: "Failed by ICE timeout". */
@@ -60,6 +63,12 @@ export abstract class MediaSession {
     await waitForGathering(this.pc, this.timeouts.gatheringMs);
     // Stopped (by its owner, REST or a closed socket) while the answer was being prepared.
     if (this.#closed) throw new MediaError(STREAM_STATUS_INFO.FAILED_BY_ERROR, 'the session ended before its answer was ready');
+    const noCandidates = missingCandidatesReason(this.pc.localDescription!.sdp, this.network);
+    if (noCandidates) {
+      // Ended here, so the page hears why: the caller's generic "Failed by error" comes second and is dropped.
+      this.fail(NO_MEDIA_PORT);
+      throw new MediaError(NO_MEDIA_PORT, noCandidates);
+    }
     if (!requireAuthenticatedChecks(this.pc)) throw new MediaError(STREAM_STATUS_INFO.FAILED_BY_ERROR, 'cannot authenticate ICE checks on this werift version');
     this.#watch();
     return announce(this.pc.localDescription!.sdp, this.network);
