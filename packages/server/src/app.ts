@@ -71,7 +71,7 @@ export async function startApp(config: ServerConfig, options: { logger?: Logger 
 
     const media = new MediaServer({
       network: { mediaIps, announcedIps: config.announcedIp ? [config.announcedIp] : [], portRange: [config.mediaPortMin, config.mediaPortMax] },
-      timeouts: { iceMs: config.iceTimeoutSeconds * 1000, dtlsMs: config.dtlsTimeoutSeconds * 1000, gatheringMs: 10_000 },
+      timeouts: { iceMs: config.iceTimeoutSeconds * 1000, dtlsMs: config.dtlsTimeoutSeconds * 1000, gatheringMs: 10_000, keepAliveMs: config.peerTimeoutSeconds * 1000 },
       keyFrameIntervalMs: config.keyFrameIntervalMs,
       logger,
     });

@@ -29,6 +29,8 @@ export const configSchema = z.object({
   mediaPortMax: port.default(44999),
   iceTimeoutSeconds: z.number().positive().default(20),
   dtlsTimeoutSeconds: z.number().positive().default(10),
+  /** A live session whose peer sent nothing (media, RTCP, ICE consent checks every ~5 s) for this long ends: "Failed by ICE keep alive". */
+  peerTimeoutSeconds: z.number().min(1).default(15),
   /** Key-frame requests to one publisher are at least this far apart. */
   keyFrameIntervalMs: z.number().int().min(0).default(500),
   /** Server → client ping, for clients that detect dead connections (stock SDK receiveProbes). */

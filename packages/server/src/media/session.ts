@@ -5,6 +5,7 @@ import { STREAM_STATUS, STREAM_STATUS_INFO, type StreamStatus } from '@traverse/
 import type { RTCPeerConnection } from 'werift';
 import { followBrowserNomination } from './ice-lite-nomination.ts';
 import { requireAuthenticatedChecks } from './ice-request-auth.ts';
+import { listenForPeer, watchSilence, type PeerHearing } from './peer-silence.ts';
 import { announce, missingCandidatesReason, waitForGathering, type MediaNetworkOptions } from './peer-factory.ts';
 import { MediaError, type SessionInfo, type SessionKind, type SessionRequest } from './types.ts';
 
@@ -17,7 +18,11 @@ export interface SessionTimeouts {
   /** ICE up but DTLS not finished within this time: "Failed by DTLS error". */
   dtlsMs: number;
   gatheringMs: number;
+  /** A live session whose peer sent nothing for this long: "Failed by ICE keep alive". Default 15 s. */
+  keepAliveMs?: number;
 }
+
+const DEFAULT_KEEP_ALIVE_MS = 15_000;
 
 export abstract class MediaSession {
   abstract readonly kind: SessionKind;
@@ -26,6 +31,8 @@ export abstract class MediaSession {
   #iceConnected = false;
   #timer: NodeJS.Timeout | undefined;
   #closed = false;
+  #hearing: PeerHearing | undefined;
+  #stopWatchingSilence: (() => void) | undefined;
 
   constructor(
     readonly request: SessionRequest,
@@ -69,7 +76,9 @@ export abstract class MediaSession {
       this.fail(NO_MEDIA_PORT);
       throw new MediaError(NO_MEDIA_PORT, noCandidates);
     }
-    if (!requireAuthenticatedChecks(this.pc)) throw new MediaError(STREAM_STATUS_INFO.FAILED_BY_ERROR, 'cannot authenticate ICE checks on this werift version');
+    // Before the credential check is put in front of it, so only authenticated checks count as hearing the peer.
+    this.#hearing = listenForPeer(this.pc);
+    if (!this.#hearing || !requireAuthenticatedChecks(this.pc)) throw new MediaError(STREAM_STATUS_INFO.FAILED_BY_ERROR, 'cannot authenticate ICE checks on this werift version');
     this.#watch();
     return announce(this.pc.localDescription!.sdp, this.network);
   }
@@ -88,6 +97,8 @@ export abstract class MediaSession {
       if (state === 'connected' && this.status === STREAM_STATUS.PENDING) {
         clearTimeout(this.#timer);
         this.status = this.kind === 'publish' ? STREAM_STATUS.PUBLISHING : STREAM_STATUS.PLAYING;
+        this.#stopWatchingSilence = watchSilence(this.#hearing!, this.timeouts.keepAliveMs ?? DEFAULT_KEEP_ALIVE_MS,
+          () => this.fail(STREAM_STATUS_INFO.FAILED_BY_KEEP_ALIVE));
         this.notify(this.status, '');
         this.onConnected();
       } else if (state === 'failed' || state === 'disconnected' || state === 'closed') {
@@ -117,6 +128,7 @@ export abstract class MediaSession {
     if (this.#closed) return;
     this.#closed = true;
     clearTimeout(this.#timer);
+    this.#stopWatchingSilence?.();
     this.status = status;
     this.notify(status, info);
     this.onClosed();
