@@ -110,7 +110,7 @@ export async function echoes(port: number, ms: number): Promise<boolean> {
 
 /** coturn's UDP echo peer on 127.0.0.1; resolves once it echoes (turnutils_peer logs nothing when ready). */
 export async function startPeer(timeLimitMs = 300_000): Promise<Started & { port: number }> {
-  for (let attempt = 0; attempt < 10; attempt++) {
+  for (let attempt = 0; attempt < 5; attempt++) {
     const port = PEER_PORTS.min + Math.floor(Math.random() * (PEER_PORTS.max - PEER_PORTS.min + 1));
     if (!(await udpPortIsFree(port))) continue;
     const p = startProcess('turnutils_peer', ['-L', '127.0.0.1', '-p', String(port)], timeLimitMs);
