@@ -9,13 +9,18 @@ export interface SeedEvent {
   info: string;
 }
 
+const seedEvents = (page: Page) => page.evaluate(() => JSON.stringify((window as unknown as { events: unknown }).events));
+
+/** The first `what` event with `status` (or FAILED, which ends the wait and the test), bounded. */
 export async function waitEvent(page: Page, what: string, status: string, timeoutMs = 30_000): Promise<SeedEvent> {
   const handle = await page.waitForFunction(
     ([w, s]) => (window as unknown as { events: SeedEvent[] }).events.find((e) => e.what === w && (e.status === s || e.status === 'FAILED')),
     [what, status] as const, { timeout: timeoutMs, polling: 100 },
-  );
+  ).catch(async (err: Error) => {
+    throw new Error(`no ${what} ${status} within ${timeoutMs} ms; events: ${await seedEvents(page)} (${err.message})`);
+  });
   const event = (await handle.jsonValue()) as SeedEvent;
-  assert.equal(event.status, status, `${what}: ${JSON.stringify(event)} — all events: ${JSON.stringify(await page.evaluate(() => (window as unknown as { events: unknown }).events))}`);
+  assert.equal(event.status, status, `${what}: ${JSON.stringify(event)} — all events: ${await seedEvents(page)}`);
   return event;
 }
 

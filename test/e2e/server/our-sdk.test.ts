@@ -71,7 +71,7 @@ describe('our SDK bundle (/sdk/flashphoner.js) with the seed code', () => {
   for (const transport of ['udp', 'tcp', 'tls'] as const) {
     test(`relay-only through the embedded TURN over ${transport.toUpperCase()}, with \`urls\`: both peer connections select a relay reached over ${transport}`, async () => {
       const page = await seedTab();
-      const creds = (await (await fetch(`${app.httpUrl}/turn-credentials`)).json()) as { urls: string[]; username: string; credential: string };
+      const creds = (await (await fetch(`${app.httpUrl}/turn-credentials`, { signal: AbortSignal.timeout(10_000) })).json()) as { urls: string[]; username: string; credential: string };
       const url = creds.urls.find(TURN_URL[transport]);
       assert.ok(url, `a ${transport} URL in ${creds.urls}`);
       await fullCycle(page, app.wsUrl, [{ urls: url, username: creds.username, credential: creds.credential }], true, `ours-relay-${transport}`);
@@ -81,22 +81,22 @@ describe('our SDK bundle (/sdk/flashphoner.js) with the seed code', () => {
     });
   }
 
-  test('a publisher tab that closes without stopping: its player gets FAILED "Stopped by publisher stop", the server lists no session, and the name publishes and plays again', async () => {
+  test('a publisher tab that closes without stopping: its player gets FAILED "Stopped by publisher stop", the server lists none of its sessions, and the name publishes and plays again', async () => {
     const name = 'ours-tab-closed';
     const { publisher, player } = await publishAndPlayInTwoTabs(name);
-    assert.deepEqual(sessionKinds(await listedSessions(app.httpUrl)), [`play ${name}`, `publish ${name}`]);
+    assert.deepEqual(sessionKinds(await listedSessions(app.httpUrl), name), [`play ${name}`, `publish ${name}`]);
 
     await publisher.close(); // no stop, no disconnect: the tab just goes away
     const failed = await waitEvent(player, 'play', 'FAILED', 10_000);
     assert.equal(failed.info, 'Stopped by publisher stop');
     let listed: string[] = [];
-    await waitFor('the server to list no session', 10_000, async () => {
-      listed = sessionKinds(await listedSessions(app.httpUrl));
+    await waitFor(`the server to list no session of ${name}`, 10_000, async () => {
+      listed = sessionKinds(await listedSessions(app.httpUrl), name);
       return listed.length === 0 ? true : undefined;
     }, { lastSeen: () => JSON.stringify(listed) });
 
     const again = await publishAndPlayInTwoTabs(name);
-    assert.deepEqual(sessionKinds(await listedSessions(app.httpUrl)), [`play ${name}`, `publish ${name}`]);
+    assert.deepEqual(sessionKinds(await listedSessions(app.httpUrl), name), [`play ${name}`, `publish ${name}`]);
     for (const page of [player, again.publisher, again.player]) await page.close();
   });
 

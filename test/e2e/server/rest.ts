@@ -17,7 +17,10 @@ export async function listedSessions(httpUrl: string): Promise<ListedSession[]> 
   return (await res.json()) as ListedSession[];
 }
 
-/** "publish name", "play name", sorted: what a test expects the server to list. */
-export function sessionKinds(sessions: ListedSession[]): string[] {
-  return sessions.map((s) => `${s.mediaType} ${s.name}`).sort();
+/**
+ * "play name", "publish name", sorted: what a test expects the server to list for the stream under
+ * test (by name, so a test that failed earlier and left its stream live does not fail this one too).
+ */
+export function sessionKinds(sessions: ListedSession[], name: string): string[] {
+  return sessions.filter((s) => s.name === name).map((s) => `${s.mediaType} ${s.name}`).sort();
 }

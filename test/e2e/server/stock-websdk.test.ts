@@ -41,7 +41,7 @@ describe('the stock Flashphoner Web SDK against Traverse', () => {
     await page.goto(`${app.httpUrl}/seed.html`);
     await fullCycle(page, app.wsUrl, [], false, 'direct-stream');
     assertEveryConnectionDirect(await peerConnections(page), 2);
-    assert.deepEqual(sessionKinds(await listedSessions(app.httpUrl)), ['play direct-stream', 'publish direct-stream']);
+    assert.deepEqual(sessionKinds(await listedSessions(app.httpUrl), 'direct-stream'), ['play direct-stream', 'publish direct-stream']);
     await stopAll(page);
     await page.close();
   });
@@ -49,15 +49,15 @@ describe('the stock Flashphoner Web SDK against Traverse', () => {
   test('the same forced through the embedded TURN over TCP: both peer connections select a TCP relay, and the server sees only relay addresses', async () => {
     const page = await browser.newPage();
     await page.goto(`${app.httpUrl}/seed.html`);
-    const creds = (await (await fetch(`${app.httpUrl}/turn-credentials`)).json()) as { urls: string[]; username: string; credential: string };
+    const creds = (await (await fetch(`${app.httpUrl}/turn-credentials`, { signal: AbortSignal.timeout(10_000) })).json()) as { urls: string[]; username: string; credential: string };
     const tcpUrl = creds.urls.find((u) => u.startsWith('turn:') && u.endsWith('transport=tcp'))!;
     assert.ok(tcpUrl);
     // The stock example uses the legacy `url` key.
     const iceServers = [{ url: tcpUrl, username: creds.username, credential: creds.credential }];
     await fullCycle(page, app.wsUrl, iceServers, true, 'relayed-stream');
     assertEveryConnectionRelayed(await peerConnections(page), 2, 'tcp');
-    const sessions = await listedSessions(app.httpUrl);
-    assert.deepEqual(sessionKinds(sessions), ['play relayed-stream', 'publish relayed-stream']);
+    const sessions = (await listedSessions(app.httpUrl)).filter((s) => s.name === 'relayed-stream');
+    assert.deepEqual(sessionKinds(sessions, 'relayed-stream'), ['play relayed-stream', 'publish relayed-stream']);
     const relayPorts = app.turn!.server.allocations().filter((a) => a.transport === 'tcp').map((a) => `${a.relay.address}:${a.relay.port}`);
     for (const s of sessions) assert.ok(relayPorts.includes(s.remoteAddress ?? ''), `${s.mediaType} comes from ${s.remoteAddress}, not a relay (${relayPorts})`);
     await stopAll(page);

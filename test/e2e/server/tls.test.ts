@@ -52,7 +52,7 @@ describe('TLS end to end: a page over HTTPS with signaling over WSS', () => {
     const page = await httpsSeedTab();
     await fullCycle(page, wssUrl, [], false, 'tls-direct');
     assertEveryConnectionDirect(await peerConnections(page), 2);
-    assert.deepEqual(sessionKinds(await listedSessions(app.httpUrl)), ['play tls-direct', 'publish tls-direct']);
+    assert.deepEqual(sessionKinds(await listedSessions(app.httpUrl), 'tls-direct'), ['play tls-direct', 'publish tls-direct']);
     await stopAll(page);
     await page.close();
   });

@@ -1,11 +1,11 @@
 // Headless Debian Chromium driven by playwright-core: fresh profile, fake camera, the flags these
 // machines need (research/webrtc-stack.md §2, §7), optionally inside a network namespace.
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { peerConnectionReports, recordPeerConnections, videoElementReport, type PeerConnectionReport, type VideoElementReport } from './peer-connections.ts';
-import { waitFor } from './wait.ts';
+import { bounded, waitFor } from './wait.ts';
 
 export interface BrowserOptions {
   /** Run Chromium inside this network namespace (through `ip netns exec`). */
@@ -26,6 +26,15 @@ export interface Browser {
 
 export const CHROMIUM = '/usr/bin/chromium';
 
+/** SIGKILLs the processes whose command line names `marker` (this launch's own profile folder). */
+function killProcessesUsing(marker: string): void {
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(marker)) process.kill(Number(pid), 'SIGKILL');
+    } catch { /* gone, or not ours to read */ }
+  }
+}
+
 export async function launchBrowser(options: BrowserOptions = {}): Promise<Browser> {
   const dir = mkdtempSync(join(tmpdir(), 'traverse-chromium-'));
   let executablePath = CHROMIUM;
@@ -42,9 +51,10 @@ export async function launchBrowser(options: BrowserOptions = {}): Promise<Brows
     ...(options.insecureOrigins?.length ? [`--unsafely-treat-insecure-origin-as-secure=${options.insecureOrigins.join(',')}`] : []),
     ...(options.trustedSpki?.length ? [`--ignore-certificate-errors-spki-list=${options.trustedSpki.join(',')}`] : []),
   ];
+  const profile = join(dir, 'profile');
   let context: BrowserContext;
   try {
-    context = await chromium.launchPersistentContext(join(dir, 'profile'), { executablePath, headless: true, args, timeout: 60_000 });
+    context = await chromium.launchPersistentContext(profile, { executablePath, headless: true, args, timeout: 60_000 });
   } catch (err) {
     rmSync(dir, { recursive: true, force: true });
     throw err;
@@ -59,10 +69,8 @@ export async function launchBrowser(options: BrowserOptions = {}): Promise<Brows
     async close() {
       if (closed) return;
       closed = true;
-      // Bounded: a wedged browser must not hang the suite (the timer must not hold the process either).
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([context.close(), new Promise((r) => (timer = setTimeout(r, 10_000)))]).catch(() => undefined);
-      clearTimeout(timer);
+      // Bounded: a wedged browser must not hang the suite, nor keep this process alive afterwards.
+      await bounded('closing Chromium', 10_000, context.close()).catch(() => killProcessesUsing(profile));
       rmSync(dir, { recursive: true, force: true });
     },
   };
@@ -70,14 +78,14 @@ export async function launchBrowser(options: BrowserOptions = {}): Promise<Brows
 
 /** The browser's report on every peer connection the page made (selected ICE pair, frames). */
 export async function peerConnections(page: Page): Promise<PeerConnectionReport[]> {
-  return page.evaluate(peerConnectionReports);
+  return bounded('getStats() of the page', 10_000, page.evaluate(peerConnectionReports));
 }
 
 /** videoWidth of a <video> and the frames decoded for the very track it shows (see peer-connections.ts). */
 export type VideoStats = VideoElementReport;
 
 export async function videoStats(page: Page, videoSelector: string): Promise<VideoStats> {
-  return page.evaluate(videoElementReport, videoSelector);
+  return bounded(`getStats() for ${videoSelector}`, 10_000, page.evaluate(videoElementReport, videoSelector));
 }
 
 /**

@@ -1,5 +1,6 @@
 // Waiting for an event with a bound: the probe is polled until it returns a value, and a timeout
-// names what never happened (with the probe's last word), instead of a fixed sleep deciding.
+// names what never happened (with the probe's last word), instead of a fixed sleep deciding. A probe
+// that itself never answers (a wedged page's evaluate) is bounded by the same deadline.
 
 export interface WaitOptions {
   /** How often the probe runs. */
@@ -8,10 +9,24 @@ export interface WaitOptions {
   lastSeen?: () => string;
 }
 
+/** `promise`, or a rejection naming `what` once `ms` have passed. */
+export async function bounded<T>(what: string, ms: number, promise: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms: ${what}`)), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 export async function waitFor<T>(what: string, timeoutMs: number, probe: () => T | undefined | Promise<T | undefined>, options: WaitOptions = {}): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const value = await probe();
+    // A probe gets at least a second, so a slow last try is not cut short.
+    const value = await bounded(`${what} (the probe did not answer)`, Math.max(1000, deadline - Date.now()), Promise.resolve(probe()));
     if (value !== undefined) return value;
     if (Date.now() > deadline) {
       const seen = options.lastSeen ? `; last seen: ${options.lastSeen()}` : '';
