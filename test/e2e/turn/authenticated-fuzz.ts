@@ -54,6 +54,8 @@ export interface FuzzReport {
 }
 
 const USER = { username: 'u', password: 'p' };
+/** Another valid user: a request it signs on USER's allocation must get 441. */
+const OTHER_USER = { username: 'v', password: 'q' };
 const METHOD_NAMES: Record<number, string> = {
   [StunMethod.Refresh]: 'Refresh', [StunMethod.CreatePermission]: 'CreatePermission', [StunMethod.ChannelBind]: 'ChannelBind',
   [StunMethod.Send]: 'Send', [StunMethod.Allocate]: 'Allocate', [StunMethod.Binding]: 'Binding', [StunMethod.Data]: 'Data',
@@ -114,7 +116,7 @@ class FuzzClient {
       const method = [StunMethod.Refresh, StunMethod.CreatePermission, StunMethod.ChannelBind, StunMethod.Send][kind]!;
       const base = template(rng, method, this.session);
       const draft = rng.next() < 0.1 ? base : mutate(rng, base, this.session);
-      frames.push(sign(draft, this.session));
+      frames.push(sign(draft, rng.next() < 0.03 ? { ...this.session, ...OTHER_USER } : this.session));
       if (draft.cls === StunClass.Request) expected.set(draft.txid.toString('hex'), draft.method);
     }
     for (const f of frames) this.client.send(f);
@@ -199,7 +201,7 @@ export async function runFuzz(config: FuzzConfig): Promise<FuzzReport> {
   let authFailures = 0;
   const server = await createTurnServer({
     listeningIps: ['127.0.0.1'], listeningPort: 0, tls: false, relayIps: ['127.0.0.1'], minPort: config.minPort, maxPort: config.maxPort,
-    realm: 'test', users: [USER], allowLoopbackPeers: true,
+    realm: 'test', users: [USER, OTHER_USER], allowLoopbackPeers: true,
     // Small limits, so that mutated CreatePermission and ChannelBind also run into them.
     maxPermissionsPerAllocation: 4, maxChannelsPerAllocation: 4,
     events: {

@@ -42,6 +42,7 @@ test(`TURN handlers take ${2 * CONFIG.messages} mutated, re-signed messages on l
       assert.ok(handlerRejections(r, method) > 0, `${transport}: the ${method} handler refused mutated input (${JSON.stringify(r.rejected)})`);
     }
     assert.ok(r.refreshed > 0, `${transport}: Refresh extended the allocation`);
+    assert.ok(Object.keys(r.rejected).some((k) => k.endsWith(' 441')), `${transport}: requests signed by another user were refused with 441`);
     assert.ok(r.sendRelayed > 0, `${transport}: Send indications were relayed to their peer`);
     assert.ok(r.channelRelayed > 0, `${transport}: ChannelData was relayed to bound peers`);
     // TCP loses nothing: every request is answered and the connection never closes (frames stay well-formed).
