@@ -4,6 +4,10 @@
 // could point a live session's media at an address of their choosing. This checks the short-term
 // credential of every request before werift sees it, and drops those that fail (and anything from
 // source port 0, which no one can answer).
+// werift also hands DTLS and SRTP from any address to the session. So a packet from an address that
+// never passed a check is dropped too: a stranger's, or a stale one from the browser connection that
+// last used this port (a media port range reuses a freed port at once), whose DTLS records landing in
+// a new session's handshake made it fail with "Failed by DTLS error" about once in a hundred cycles.
 // It reaches into werift's ICE connection, so it checks the shape it relies on.
 import { Attr, StunClass, decodeStun, getAttribute, looksLikeStun, verifyIntegrity } from '@traverse/turn/stun';
 import type { RTCPeerConnection } from 'werift';
@@ -22,6 +26,12 @@ export function isUnauthenticatedStunRequest(data: Buffer, localUfrag: string, l
   const username = getAttribute(message, Attr.Username)?.value.toString('utf8');
   if (!username?.startsWith(`${localUfrag}:`)) return true;
   return verifyIntegrity(message, Buffer.from(localPassword, 'utf8')) !== 'valid';
+}
+
+/** A STUN request (not a response or indication); only for data that looksLikeStun. */
+function isStunRequest(data: Buffer): boolean {
+  // The class bits of the message type (RFC 8489 §5): C1 is bit 8, C0 is bit 4; both 0 for a request.
+  return (data.readUInt16BE(0) & 0x0110) === 0;
 }
 
 interface ProtocolLike {
@@ -57,10 +67,19 @@ export function requireAuthenticatedChecks(pc: RTCPeerConnection): boolean {
       if (guarded.has(protocol)) continue;
       guarded.add(protocol);
       const original = protocol.datagramReceived.bind(protocol);
+      // Addresses that sent this agent an authenticated check: the only ones media is taken from.
+      const checked = new Set<string>();
       protocol.datagramReceived = (data, addr) => {
+        const source = addr as readonly unknown[] | undefined;
         // Source port 0 cannot be answered: werift's reply would throw ERR_SOCKET_BAD_PORT.
-        if ((addr as readonly unknown[] | undefined)?.[1] === 0) return;
-        if (isUnauthenticatedStunRequest(data, connection.localUsername, connection.localPassword)) return;
+        if (source?.[1] === 0) return;
+        const key = `${String(source?.[0])}|${String(source?.[1])}`;
+        if (looksLikeStun(data)) {
+          if (isUnauthenticatedStunRequest(data, connection.localUsername, connection.localPassword)) return;
+          if (isStunRequest(data)) checked.add(key);
+        } else if (!checked.has(key)) {
+          return;
+        }
         original(data, addr);
       };
     }
