@@ -29,7 +29,7 @@ export function isUnauthenticatedStunRequest(data: Buffer, localUfrag: string, l
 }
 
 /** A STUN request (not a response or indication); only for data that looksLikeStun. */
-function isStunRequest(data: Buffer): boolean {
+export function isStunRequest(data: Buffer): boolean {
   // The class bits of the message type (RFC 8489 §5): C1 is bit 8, C0 is bit 4; both 0 for a request.
   return (data.readUInt16BE(0) & 0x0110) === 0;
 }

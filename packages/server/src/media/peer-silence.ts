@@ -6,6 +6,7 @@
 // It reaches into werift's ICE connection, as ice-request-auth.ts does, and checks the shape it relies on.
 import { looksLikeStun } from '@traverse/turn/stun';
 import type { RTCPeerConnection } from 'werift';
+import { isStunRequest } from './ice-request-auth.ts';
 
 type Address = readonly [string, number];
 
@@ -21,9 +22,6 @@ interface ConnectionLike {
 function isConnection(c: unknown): c is ConnectionLike {
   return Array.isArray((c as Partial<ConnectionLike> | undefined)?.protocols);
 }
-
-/** STUN class bits C1 and C0 (RFC 8489 §5) are both zero in a request. */
-const isStunRequest = (data: Buffer) => looksLikeStun(data) && (data.readUInt16BE(0) & 0x0110) === 0;
 
 /** When this peer was last heard from. */
 export interface PeerHearing {
@@ -46,7 +44,7 @@ export function listenForPeer(pc: RTCPeerConnection): PeerHearing | undefined {
       const original = protocol.datagramReceived.bind(protocol);
       protocol.datagramReceived = (data, addr) => {
         const peer = connection.nominated?.remoteAddr;
-        if (isStunRequest(data) || (peer && peer[0] === addr[0] && peer[1] === addr[1])) heardAt = Date.now();
+        if ((looksLikeStun(data) && isStunRequest(data)) || (peer && peer[0] === addr[0] && peer[1] === addr[1])) heardAt = Date.now();
         original(data, addr);
       };
     }
