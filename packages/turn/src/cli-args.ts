@@ -35,6 +35,7 @@ export const OPTIONS: Record<string, { kind: Kind; short?: string; help: string 
   'allow-loopback-peers': { kind: 'boolean', help: 'Allow loopback and own-address peers (for tests only)' },
   'user-quota': { kind: 'number', help: 'Allocations per user (0 = unlimited)' },
   'total-quota': { kind: 'number', help: 'Allocations in total (0 = unlimited)' },
+  'max-port-reservations': { kind: 'number', help: 'Relay ports held at once for EVEN-PORT reservations (30 s each). Default 1000' },
   'max-allocate-lifetime': { kind: 'number', help: 'Longest allocation lifetime, seconds. Default 3600' },
   'max-connections-per-ip': { kind: 'number', help: 'TCP/TLS connections one client address may hold per listener. Default 256' },
   'channel-lifetime': { kind: 'number', help: 'Channel binding lifetime, seconds. Default 600' },
@@ -184,6 +185,7 @@ export function toSettings(raw: Raw): CliSettings {
   assign('pkey', str(raw, 'pkey'));
   assign('userQuota', num(raw, 'user-quota'));
   assign('totalQuota', num(raw, 'total-quota'));
+  assign('maxPortReservations', num(raw, 'max-port-reservations'));
   assign('maxAllocateLifetime', num(raw, 'max-allocate-lifetime'));
   assign('maxConnectionsPerIp', num(raw, 'max-connections-per-ip'));
   assign('channelLifetime', num(raw, 'channel-lifetime'));

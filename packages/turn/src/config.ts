@@ -43,6 +43,8 @@ export const turnServerOptionsSchema = z
     userQuota: z.number().int().min(0).default(0),
     /** Allocations in total (0 = unlimited). */
     totalQuota: z.number().int().min(0).default(0),
+    /** Relay ports held at once for EVEN-PORT R-bit reservations (30 s each), over all users. */
+    maxPortReservations: z.number().int().min(0).default(1000),
     defaultAllocateLifetime: z.number().int().min(1).default(600),
     maxAllocateLifetime: z.number().int().min(1).default(3600),
     permissionLifetime: z.number().int().min(1).default(300),

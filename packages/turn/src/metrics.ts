@@ -20,6 +20,14 @@ export function registerTurnMetrics(registry: Registry, protocol: TurnProtocol, 
       for (const [t, n] of Object.entries(counts)) this.set({ transport: t }, n);
     },
   });
+  new Gauge({
+    name: `${prefix}port_reservations`,
+    help: 'Relay ports held for a RESERVATION-TOKEN (EVEN-PORT R bit), not yet claimed or expired',
+    registers: [registry],
+    collect() {
+      this.set(protocol.reservationCount);
+    },
+  });
   const created = new Counter({ name: `${prefix}allocations_total`, help: 'TURN allocations created', registers: [registry] });
   const failures = new Counter({ name: `${prefix}auth_failures_total`, help: 'Failed TURN authentications', registers: [registry] });
   const traffic = (name: string, help: string, field: 'Packets' | 'Bytes') =>

@@ -35,7 +35,8 @@ export interface TurnServer {
   addresses(): { udp: TransportAddress[]; tcp: TransportAddress[]; tls: TransportAddress[] };
   /** The TLS certificate in use (PEM) and whether it was generated because none was configured. */
   readonly tlsCertificate: { cert: string; selfSigned: boolean } | undefined;
-  stats(): { allocations: number; relayPortsInUse: number; traffic: TrafficByTransport };
+  /** `relayPortsInUse` counts reserved ports too (`portReservations`, each held for at most 30 s). */
+  stats(): { allocations: number; portReservations: number; relayPortsInUse: number; traffic: TrafficByTransport };
   allocations(): AllocationInfo[];
   close(): Promise<void>;
 }
@@ -141,6 +142,7 @@ export async function createTurnServer(options: TurnServerOptions): Promise<Turn
     channelLifetimeSeconds: config.channelLifetime,
     userQuota: config.userQuota,
     totalQuota: config.totalQuota,
+    maxPortReservations: config.maxPortReservations,
     maxPermissionsPerAllocation: config.maxPermissionsPerAllocation,
     maxChannelsPerAllocation: config.maxChannelsPerAllocation,
     events,
@@ -206,7 +208,7 @@ export async function createTurnServer(options: TurnServerOptions): Promise<Turn
     config,
     tlsCertificate,
     addresses: () => ({ udp: udp.map((l) => l.address), tcp: streams.map((l) => l.address), tls: tlsListeners.map((l) => l.address) }),
-    stats: () => ({ allocations: protocol.allocationCount, relayPortsInUse: relay.pool.inUse, traffic: protocol.trafficTotals() }),
+    stats: () => ({ allocations: protocol.allocationCount, portReservations: protocol.reservationCount, relayPortsInUse: relay.pool.inUse, traffic: protocol.trafficTotals() }),
     allocations: () => [...protocol.allocations()].map(allocationInfo),
     close() {
       closing ??= (async () => {

@@ -6,13 +6,14 @@ import { parseTurnOptions } from '../src/config.ts';
 test('coturn-style flags become createTurnServer settings', () => {
   const s = toSettings(parseArgv(['-n', '--listening-ip', '127.0.0.1', '-p', '3479', '--tls-listening-port=5350', '--relay-ip', '127.0.0.1',
     '--min-port', '40000', '--max-port', '40100', '--realm', 'test', '--user', 'u:p', '-u', 'v:p:w', '--lt-cred-mech', '--allow-loopback-peers',
-    '--no-dtls', '--no-cli', '-v', '--user-quota', '3', '--total-quota', '9', '--max-allocate-lifetime', '120', '--prometheus', '9641']));
+    '--no-dtls', '--no-cli', '-v', '--user-quota', '3', '--total-quota', '9', '--max-port-reservations', '7', '--max-allocate-lifetime', '120', '--prometheus', '9641']));
   assert.deepEqual(s.turn.listeningIps, ['127.0.0.1']);
   assert.equal(s.turn.listeningPort, 3479);
   assert.equal(s.turn.tlsListeningPort, 5350);
   assert.deepEqual(s.turn.users, [{ username: 'u', password: 'p' }, { username: 'v', password: 'p:w' }]);
   assert.equal(s.turn.allowLoopbackPeers, true);
   assert.equal(s.turn.maxAllocateLifetime, 120);
+  assert.equal(s.turn.maxPortReservations, 7);
   assert.equal(s.turn.defaultAllocateLifetime, 120);
   assert.equal(s.prometheusPort, 9641);
   assert.equal(s.logLevel, 'debug');

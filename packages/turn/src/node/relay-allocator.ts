@@ -1,7 +1,9 @@
 // Relay sockets: one UDP socket per allocation, on a port from [minPort, maxPort]. A port is back
 // in the pool as soon as its socket closes (coturn holds it until the lifetime ends: issue 1568).
+// EVEN-PORT with the R bit binds an even port and the one above it; the upper socket drops what it
+// receives until an Allocate claims it with the RESERVATION-TOKEN (or the reservation is released).
 import dgram from 'node:dgram';
-import type { RelayAllocator, RelayRequest, RelaySocket } from '../protocol/index.ts';
+import type { RelayAllocator, RelayRequest, RelaySocket, Remote, ReservedRelayPort } from '../protocol/index.ts';
 import type { TransportAddress } from '../stun/index.ts';
 
 export interface RelayAllocatorOptions {
@@ -15,77 +17,122 @@ export interface RelayAllocatorOptions {
 }
 
 export interface PortPool {
+  /** Ports bound or being bound, reserved ones included. */
   readonly inUse: number;
   readonly capacity: number;
 }
+
+type PeerDataHandler = (data: Buffer, from: Remote) => void;
+type BindResult = { socket: dgram.Socket } | 'in-use' | 'failed';
+
+/** Binds and rebinds at most this many times per Allocate when another process holds a port. */
+const BIND_ATTEMPTS = 8;
+/** Random probes before the linear scan: quick on an empty pool, and the scan bounds a full one. */
+const RANDOM_PROBES = 32;
 
 export function createRelayAllocator(options: RelayAllocatorOptions): { allocate: RelayAllocator; pool: PortPool } {
   const used = new Set<number>();
   const capacity = options.maxPort - options.minPort + 1;
 
-  function candidatePort(even: boolean): number | undefined {
-    // Random probing, then a linear scan when the pool is nearly full.
-    for (let i = 0; i < 32; i++) {
-      let p = options.minPort + Math.floor(Math.random() * capacity);
-      if (even && p % 2 === 1) p = p + 1 <= options.maxPort ? p + 1 : p - 1;
-      if (p >= options.minPort && !used.has(p)) return p;
+  /**
+   * A free port: any, even, or even with port + 1 free too (a reservable pair). Bounded: a few
+   * random probes, then one scan of the range (at most 65,536 set lookups).
+   */
+  function candidatePort(shape: 'any' | 'even' | 'pair'): number | undefined {
+    const stride = shape === 'any' ? 1 : 2;
+    const first = shape === 'any' ? options.minPort : options.minPort + (options.minPort % 2);
+    const last = shape === 'pair' ? options.maxPort - 1 : options.maxPort;
+    if (first > last) return undefined;
+    const slots = Math.floor((last - first) / stride) + 1;
+    const free = (p: number) => !used.has(p) && (shape !== 'pair' || !used.has(p + 1));
+    for (let i = 0; i < RANDOM_PROBES; i++) {
+      const p = first + stride * Math.floor(Math.random() * slots);
+      if (free(p)) return p;
     }
-    for (let p = options.minPort; p <= options.maxPort; p++) if (!used.has(p) && (!even || p % 2 === 0)) return p;
+    for (let p = first; p <= last; p += stride) if (free(p)) return p;
     return undefined;
   }
 
-  function bind(family: 4 | 6, ip: string, port: number, request: RelayRequest): Promise<RelaySocket | 'in-use' | undefined> {
+  function bindPort(family: 4 | 6, ip: string, port: number): Promise<BindResult> {
     return new Promise((resolve) => {
-      const socket = dgram.createSocket({ type: family === 4 ? 'udp4' : 'udp6', ...(options.receiveBufferBytes ? { recvBufferSize: options.receiveBufferBytes } : {}) });
-      let bound = false;
-      let closed = false;
-      const address: TransportAddress = { family, address: ip, port };
-      socket.once('error', (err: NodeJS.ErrnoException) => {
-        if (!bound) {
-          socket.close();
-          resolve(err.code === 'EADDRINUSE' || err.code === 'EACCES' ? 'in-use' : undefined);
-        }
-      });
+      const type = family === 4 ? 'udp4' : 'udp6';
+      const socket = dgram.createSocket({ type, ...(options.receiveBufferBytes ? { recvBufferSize: options.receiveBufferBytes } : {}) });
+      const onError = (err: NodeJS.ErrnoException) => {
+        socket.close();
+        resolve(err.code === 'EADDRINUSE' || err.code === 'EACCES' ? 'in-use' : 'failed');
+      };
+      socket.once('error', onError);
       socket.bind(port, ip, () => {
-        bound = true;
-        used.add(port);
-        socket.on('error', (err) => options.onSocketError?.(err, address));
-        socket.on('message', (msg, rinfo) => {
-          if (rinfo.port !== 0) request.onPeerData(msg, rinfo);
-        });
-        resolve({
-          address,
-          send(data, peerPort, peerAddress) {
-            if (closed) return;
-            try {
-              socket.send(data, peerPort, peerAddress);
-            } catch {
-              // An unusable peer address drops this datagram; the protocol refuses port 0 before here.
-            }
-          },
-          close() {
-            if (closed) return;
-            closed = true;
-            used.delete(port);
-            socket.close();
-          },
-        });
+        socket.off('error', onError);
+        resolve({ socket });
       });
     });
   }
 
-  const allocate: RelayAllocator = async (request) => {
+  /** Wraps a bound socket; datagrams go to `onPeerData` once one is set (a reserved port has none yet). */
+  function relaySocket(socket: dgram.Socket, address: TransportAddress, onPeerData: PeerDataHandler | undefined, reservedNext?: ReservedRelayPort) {
+    let closed = false;
+    let deliver = onPeerData;
+    socket.on('error', (err) => options.onSocketError?.(err, address));
+    socket.on('message', (msg, rinfo) => {
+      if (rinfo.port !== 0) deliver?.(msg, rinfo);
+    });
+    const relay: RelaySocket & { listen(handler: PeerDataHandler): void } = {
+      address,
+      ...(reservedNext ? { reservedNext } : {}),
+      send(data, peerPort, peerAddress) {
+        if (closed) return;
+        try {
+          socket.send(data, peerPort, peerAddress);
+        } catch {
+          // An unusable peer address drops this datagram; the protocol refuses port 0 before here.
+        }
+      },
+      close() {
+        if (closed) return;
+        closed = true;
+        used.delete(address.port);
+        socket.close();
+      },
+      listen(handler) {
+        deliver = handler;
+      },
+    };
+    return relay;
+  }
+
+  function reservation(socket: dgram.Socket, address: TransportAddress): ReservedRelayPort {
+    const held = relaySocket(socket, address, undefined);
+    return {
+      address,
+      claim(onPeerData) {
+        held.listen(onPeerData);
+        return held;
+      },
+      release: () => held.close(),
+    };
+  }
+
+  const allocate: RelayAllocator = async (request: RelayRequest) => {
     const ip = options.relayIps[request.family];
     if (!ip) return undefined;
-    for (let attempt = 0; attempt < 8; attempt++) {
-      const port = candidatePort(request.evenPort);
+    const shape = request.reserveNextPort ? 'pair' : request.evenPort ? 'even' : 'any';
+    for (let attempt = 0; attempt < BIND_ATTEMPTS; attempt++) {
+      const port = candidatePort(shape);
       if (port === undefined) return undefined;
-      used.add(port); // Reserve while binding so concurrent allocations don't pick it.
-      const result = await bind(request.family, ip, port, request);
-      if (typeof result === 'object') return result;
-      used.delete(port);
-      if (result === undefined) return undefined;
-      // 'in-use': another process holds the port; try another one.
+      const ports = shape === 'pair' ? [port, port + 1] : [port];
+      for (const p of ports) used.add(p); // Taken while binding, so concurrent allocations don't pick them.
+      const results = await Promise.all(ports.map((p) => bindPort(request.family, ip, p)));
+      const [main, next] = results;
+      if (results.every((r) => typeof r === 'object')) {
+        const at = (p: number): TransportAddress => ({ family: request.family, address: ip, port: p });
+        const reservedNext = next && typeof next === 'object' ? reservation(next.socket, at(port + 1)) : undefined;
+        return relaySocket((main as { socket: dgram.Socket }).socket, at(port), request.onPeerData, reservedNext);
+      }
+      for (const r of results) if (typeof r === 'object') r.socket.close();
+      for (const p of ports) used.delete(p);
+      if (results.includes('failed')) return undefined;
+      // 'in-use': another process holds a port; try other ones.
     }
     return undefined;
   };

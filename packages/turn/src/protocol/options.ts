@@ -25,6 +25,10 @@ export interface ProtocolOptions {
   userQuota: number;
   /** 0 = unlimited. */
   totalQuota: number;
+  /** Port reservations (EVEN-PORT R bit) held at once, over all users; more are answered 508. */
+  maxPortReservations: number;
+  /** 8 unguessable bytes per RESERVATION-TOKEN; default crypto.randomBytes. */
+  mintReservationToken?: () => Buffer;
   maxPermissionsPerAllocation: number;
   maxChannelsPerAllocation: number;
   events?: TurnEvents;

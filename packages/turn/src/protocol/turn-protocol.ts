@@ -1,12 +1,14 @@
 // The TURN server state machine (RFC 8656), sans I/O: bytes from clients and peers come in, bytes to
 // clients and peers go out through the ClientTransport and RelaySocket it is handed. Time comes from
 // an injected clock; expiry happens in sweep(), which the caller runs about once a second.
+import { randomBytes } from 'node:crypto';
 import {
   Attr, StunClass, StunMethod, checkFingerprint, decodeStun, plainAddress, type StunMessage,
 } from '../stun/index.ts';
 import { decodeChannelData, encodeChannelData, looksLikeChannelData } from '../wire/index.ts';
 import { Allocation } from './allocation.ts';
 import { handleAllocate, type AllocateContext } from './allocate.ts';
+import { PortReservations } from './port-reservations.ts';
 import { handleChannelBind, handleCreatePermission, handleRefresh, handleSend } from './allocation-requests.ts';
 import { encodeDataIndication } from './data-indication.ts';
 import type { ProtocolOptions } from './options.ts';
@@ -25,6 +27,8 @@ export class TurnProtocol {
   readonly #allocations = new Map<string, Allocation>();
   readonly #pendingAllocations = new Set<string>();
   readonly #perUser = new Map<string, number>();
+  /** Ports held for a later Allocate with a RESERVATION-TOKEN (EVEN-PORT R bit). */
+  readonly #reservations: PortReservations;
   /** Totals of every allocation, live and ended, by client transport. */
   readonly traffic: TrafficByTransport = { udp: emptyTraffic(), tcp: emptyTraffic(), tls: emptyTraffic() };
   /** Client transports (keys) that passed an authentication check at least once. */
@@ -32,10 +36,17 @@ export class TurnProtocol {
   #nextId = 1;
   #closed = false;
 
-  constructor(readonly options: ProtocolOptions) {}
+  constructor(readonly options: ProtocolOptions) {
+    this.#reservations = new PortReservations(options.mintReservationToken ?? (() => randomBytes(8)));
+  }
 
   get allocationCount(): number {
     return this.#allocations.size;
+  }
+
+  /** Relay ports held by EVEN-PORT R-bit reservations, not yet claimed or expired. */
+  get reservationCount(): number {
+    return this.#reservations.size;
   }
 
   allocations(): IterableIterator<Allocation> {
@@ -126,11 +137,11 @@ export class TurnProtocol {
     if (msg.method === StunMethod.Allocate) {
       const ctx: AllocateContext = {
         options: this.options, transport, remote, clientKey: key, request: msg, integrityKey: auth.key,
-        username: auth.username, now, existing, pending: this.#pendingAllocations, reply,
+        username: auth.username, now, existing, pending: this.#pendingAllocations, reservations: this.#reservations, reply,
         onPeerData: (a, data, from) => this.handlePeerData(a, data, from),
         reject: (code, reason) => this.#reject(remote, transport.kind, 'Allocate', code, reason),
-        userCount: (u) => this.#perUser.get(u) ?? 0,
-        total: () => this.#allocations.size + this.#pendingAllocations.size,
+        userCount: (u) => (this.#perUser.get(u) ?? 0) + this.#reservations.countFor(u),
+        total: () => this.#allocations.size + this.#pendingAllocations.size + this.#reservations.size,
         nextId: () => this.#nextId++,
         install: (a) => this.#install(a),
         serverClosed: () => this.#closed,
@@ -212,9 +223,10 @@ export class TurnProtocol {
     if (allocation) this.#remove(allocation, 'connection closed');
   }
 
-  /** Expires allocations, permissions and channels. */
+  /** Expires allocations, permissions, channels and port reservations. */
   sweep(): void {
     const now = this.options.now();
+    this.#reservations.sweep(now);
     for (const a of this.#allocations.values()) {
       if (a.expiresAtMs <= now) this.#remove(a, 'expired');
       else a.sweep(now);
@@ -225,6 +237,7 @@ export class TurnProtocol {
     if (this.#closed) return;
     this.#closed = true;
     for (const a of [...this.#allocations.values()]) this.#remove(a, 'server closed');
+    this.#reservations.close();
   }
 }
 

@@ -25,17 +25,33 @@ export interface RelaySocket {
   readonly address: TransportAddress;
   send(data: Buffer, port: number, address: string): void;
   close(): void;
+  /** Port + 1, held for a later Allocate: present when the request asked `reserveNextPort`. */
+  readonly reservedNext?: ReservedRelayPort;
+}
+
+/** A relay port held (bound, its datagrams dropped) until an Allocate claims it or it is released. */
+export interface ReservedRelayPort {
+  readonly address: TransportAddress;
+  /** Turns the held port into the relay socket of a new allocation. Called at most once. */
+  claim(onPeerData: (data: Buffer, from: Remote) => void): RelaySocket;
+  /** Gives the port back to the pool (the reservation expired, or the server closes). */
+  release(): void;
 }
 
 export interface RelayRequest {
   family: 4 | 6;
   /** RFC 8656 EVEN-PORT. */
   evenPort: boolean;
+  /** EVEN-PORT with the R bit: an even port whose next-higher port is reserved too (implies evenPort). */
+  reserveNextPort: boolean;
   /** Called for every datagram a peer sends to the relay socket. */
   onPeerData(data: Buffer, from: Remote): void;
 }
 
-/** Opens relay sockets; resolves undefined when none can be had (answered with 508). */
+/**
+ * Opens relay sockets; resolves undefined when none can be had (answered with 508), including when
+ * `reserveNextPort` is asked and no free even/odd pair exists.
+ */
 export type RelayAllocator = (request: RelayRequest) => Promise<RelaySocket | undefined>;
 
 export type AllocationEndReason = 'expired' | 'deleted by client' | 'connection closed' | 'server closed';

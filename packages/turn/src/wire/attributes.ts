@@ -34,9 +34,24 @@ export const requestedAddressFamily = {
   },
 };
 
-/** EVEN-PORT: one byte, the R bit asks to reserve the next port too. */
+/** EVEN-PORT: one byte, the R bit asks to reserve the next port too (the other bits are ignored). */
 export const evenPort = {
+  encode(reserveNext: boolean): Buffer {
+    return Buffer.from([reserveNext ? 0x80 : 0]);
+  },
   decode(value: Buffer): { reserveNext: boolean } | undefined {
     return value.length >= 1 ? { reserveNext: (value[0]! & 0x80) !== 0 } : undefined;
+  },
+};
+
+/** RESERVATION-TOKEN (RFC 8656 §14.9): exactly 8 opaque bytes. */
+export const reservationToken = {
+  LENGTH: 8,
+  encode(token: Buffer): Buffer {
+    if (token.length !== 8) throw new RangeError('a RESERVATION-TOKEN is 8 bytes');
+    return Buffer.from(token);
+  },
+  decode(value: Buffer): Buffer | undefined {
+    return value.length === 8 ? Buffer.from(value) : undefined;
   },
 };

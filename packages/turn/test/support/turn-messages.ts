@@ -5,7 +5,7 @@ import {
   Attr, StunClass, StunMethod, decodeStun, encodeMessage, errorCode, getAttribute, longTermKey, text, u32, xorAddress,
   type OutgoingAttribute, type StunMessage, type TransportAddress,
 } from '../../src/stun/index.ts';
-import { channelNumber, requestedTransport } from '../../src/wire/index.ts';
+import { channelNumber, requestedTransport, reservationToken } from '../../src/wire/index.ts';
 
 export interface Credentials {
   username: string;
@@ -57,6 +57,7 @@ export interface ReadResponse {
   mapped?: TransportAddress;
   lifetime?: number;
   unknown?: number[];
+  reservationToken?: Buffer;
 }
 
 export function readResponse(bytes: Buffer): ReadResponse {
@@ -76,6 +77,8 @@ export function readResponse(bytes: Buffer): ReadResponse {
   if (mapped) out.mapped = xorAddress.decode(mapped.value, msg.transactionId);
   const lifetime = getAttribute(msg, Attr.Lifetime);
   if (lifetime) out.lifetime = u32.decode(lifetime.value);
+  const token = getAttribute(msg, Attr.ReservationToken);
+  if (token) out.reservationToken = reservationToken.decode(token.value);
   const unknown = getAttribute(msg, Attr.UnknownAttributes);
   if (unknown) out.unknown = [...unknown.value].length ? Array.from({ length: unknown.value.length / 2 }, (_, i) => unknown.value.readUInt16BE(i * 2)) : [];
   return out;
