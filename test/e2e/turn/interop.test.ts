@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { Attr, StunClass, StunMethod, errorCode, getAttribute } from '../../../packages/turn/src/stun/index.ts';
 import { eventually } from '../../../packages/turn/test/support/bounded.ts';
-import { metricValue, runUclient, startPeer, startTraverseTurn, type Started, type TurnProcess } from './support.ts';
+import { loggedRelayPorts, metricValue, runUclient, startPeer, startTraverseTurn, type Started, type TurnProcess } from './support.ts';
 import { tapUdp } from './udp-tap.ts';
 
 const LOAD = ['-m', '4', '-n', '100', '-l', '400', '-c', '127.0.0.1']; // 4 sessions × 100 messages of 400 bytes
@@ -86,17 +86,59 @@ describe('traverse-turn with coturn clients', () => {
   });
 });
 
-test('a peer on 127.0.0.1 is refused with 403 unless --allow-loopback-peers', async (t) => {
-  const turn = await startTraverseTurn(['--min-port', '61500', '--max-port', '61599', '--user', 'u:p', '--realm', 'test', '--no-tls']);
-  const peer = await startPeer();
-  t.after(async () => {
-    await peer.stop();
-    await turn.stop();
+// Relay ports: the -c case keeps its historical 61500–61599, the pairs case takes 61900–61999.
+for (const mode of [{ name: 'with -c', flags: ['-c'], ports: ['61500', '61599'] }, { name: 'in its default RTP/RTCP mode', flags: [], ports: ['61900', '61999'] }]) {
+  test(`a peer on 127.0.0.1 is refused with 403 unless --allow-loopback-peers (turnutils_uclient ${mode.name})`, async (t) => {
+    const turn = await startTraverseTurn(['--min-port', mode.ports[0]!, '--max-port', mode.ports[1]!, '--user', 'u:p', '--realm', 'test', '--no-tls']);
+    const peer = await startPeer();
+    t.after(async () => {
+      await peer.stop();
+      await turn.stop();
+    });
+    const r = await runUclient(['-u', 'u', '-w', 'p', '-e', '127.0.0.1', '-r', String(peer.port), '-p', String(turn.udpPort), '-m', '1', '-n', '5', ...mode.flags, '127.0.0.1'], 30_000);
+    assert.match(r.output, /error 403/);
+    assert.equal(r.sent, undefined, 'uclient gave up before sending: nothing was relayed');
+    // The server logs the refusal; its line may reach our pipe a moment after uclient exits.
+    await eventually(() => /"msg":"peer refused"/.test(turn.output()), 5000, 'the refusal is logged');
+    assert.match(turn.output(), /"reason":"loopback peer[^"]*","msg":"peer refused"/);
+    if (mode.flags.length === 0) {
+      // The pair was allocated (RTCP on the reserved port) before the peer was refused.
+      const relayPorts = loggedRelayPorts(turn.output());
+      assert.ok(relayPorts.some((p) => p % 2 === 1 && relayPorts.includes(p - 1)), `an RTP/RTCP pair: ${relayPorts.join(' ')}`);
+    }
   });
-  const r = await runUclient(['-u', 'u', '-w', 'p', '-e', '127.0.0.1', '-r', String(peer.port), '-p', String(turn.udpPort), '-m', '1', '-n', '5', '-c', '127.0.0.1'], 30_000);
-  assert.match(r.output, /error 403/);
-  // The server logs the refusal; its line may reach our pipe a moment after uclient exits.
-  const deadline = Date.now() + 5000;
-  while (!/"msg":"peer refused"/.test(turn.output()) && Date.now() < deadline) await new Promise((res) => setTimeout(res, 50));
-  assert.match(turn.output(), /"reason":"loopback peer[^"]*","msg":"peer refused"/);
+}
+
+// turnutils_uclient's default mode (no -c) allocates RTP/RTCP pairs: EVEN-PORT with the R bit for
+// RTP, then RESERVATION-TOKEN for RTCP on the port above (RFC 8656 §7.2).
+describe('traverse-turn with turnutils_uclient in its default RTP/RTCP mode', () => {
+  let turn: TurnProcess;
+  let peer: Started & { port: number };
+
+  before(async () => {
+    turn = await startTraverseTurn(['--min-port', '61800', '--max-port', '61899', '--user', 'u:p', '--realm', 'test',
+      '--allow-loopback-peers', '--no-tls', '--prometheus', '0']);
+    peer = await startPeer();
+  });
+  after(async () => {
+    await peer?.stop();
+    await turn?.stop();
+  });
+
+  for (const c of [{ name: 'UDP', flags: [] }, { name: 'TCP', flags: ['-t'] }]) {
+    test(`turnutils_uclient without -c over ${c.name} gets RTP/RTCP relay pairs from reservations: 0 lost`, async () => {
+      const logFrom = turn.output().length;
+      const r = await runUclient([...c.flags, '-n', '100', '-m', '5', '-l', '200', '-u', 'u', '-w', 'p', '-e', '127.0.0.1', '-r', String(peer.port), '-p', String(turn.udpPort), '127.0.0.1']);
+      assert.deepEqual(r.errors, [], r.output.slice(-2000));
+      assert.equal(r.lost, 0, r.output.slice(-2000));
+      assert.ok((r.sent ?? 0) >= 500, `uclient sent ${r.sent}`);
+      assert.equal(r.received, r.sent);
+      // RTCP relays sit on the odd port just above an RTP relay: only a claimed reservation gives that.
+      const relayPorts = loggedRelayPorts(turn.output().slice(logFrom));
+      const rtcp = relayPorts.filter((p) => p % 2 === 1);
+      assert.ok(rtcp.length >= 4, `RTCP relays on reserved ports: ${relayPorts.join(' ')}`);
+      for (const p of rtcp) assert.ok(relayPorts.includes(p - 1), `${p} is the port above an RTP relay (${relayPorts.join(' ')})`);
+      for (const p of relayPorts) assert.ok(p >= 61800 && p <= 61899, `relay port ${p} in the configured range`);
+    });
+  }
 });

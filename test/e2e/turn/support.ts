@@ -170,3 +170,9 @@ export async function metricValue(url: string, name: string, labels: Record<stri
   }
   return sum;
 }
+
+/** Relay ports of the allocations traverse-turn logged as created in `output` (its JSON log lines). */
+export function loggedRelayPorts(output: string): number[] {
+  return output.split('\n').filter((l) => l.includes('"msg":"allocation created"'))
+    .map((l) => Number(/"relay":"[^"]*:(\d+)"/.exec(l)?.[1]));
+}
