@@ -59,7 +59,8 @@ describe('HTTP endpoints of a server with no streams', () => {
       traverse_keyframe_requests_total: 'counter',
       traverse_nacks_total: 'counter',
       traverse_signaling_messages_total: 'counter',
-      traverse_signaling_invalid_messages_total: 'counter',
+      traverse_signaling_invalid_total: 'counter',
+      traverse_signaling_connections_refused_total: 'counter',
       turn_allocations: 'gauge',
       turn_allocations_total: 'counter',
       turn_relayed_packets_total: 'counter',
@@ -79,6 +80,10 @@ describe('HTTP endpoints of a server with no streams', () => {
     }
     assert.deepEqual(samples(text, 'traverse_keyframe_requests_total'), ['traverse_keyframe_requests_total 0']);
     assert.deepEqual(samples(text, 'traverse_nacks_total'), ['traverse_nacks_total 0']);
+    assert.deepEqual(samples(text, 'traverse_signaling_invalid_total').sort(),
+      ['bad_envelope', 'bad_field', 'binary', 'not_json', 'rate_limited', 'too_deep', 'too_large', 'unknown_message'].map((r) => `traverse_signaling_invalid_total{reason="${r}"} 0`));
+    assert.deepEqual(samples(text, 'traverse_signaling_connections_refused_total').sort(),
+      ['max_connections', 'max_connections_per_ip'].map((r) => `traverse_signaling_connections_refused_total{reason="${r}"} 0`));
     assert.deepEqual(samples(text, 'turn_allocations').sort(), ['udp', 'tcp', 'tls'].sort().map((t) => `turn_allocations{transport="${t}"} 0`));
     for (const name of ['turn_relayed_packets_total', 'turn_relayed_bytes_total']) {
       const lines = samples(text, name);

@@ -6,7 +6,7 @@ export interface MetricSources {
   connections(): number;
   sessions(): { publishers: number; players: number; streams: number };
   media: { rtpPacketsIn: number; rtpBytesIn: number; rtpPacketsOut: number; rtpBytesOut: number; keyFrameRequests: number; nacksReceived: number };
-  signaling: { messages: number; invalidMessages: number };
+  signaling: { messages: number; invalid: Record<string, number>; refusedConnections: Record<string, number> };
 }
 
 export function registerServerMetrics(registry: Registry, src: MetricSources): void {
@@ -35,6 +35,9 @@ export function registerServerMetrics(registry: Registry, src: MetricSources): v
     () => ({ in: src.media.rtpBytesIn, out: src.media.rtpBytesOut }), ['direction']);
   counter('traverse_keyframe_requests_total', 'Key-frame requests (PLI) sent to publishers', () => src.media.keyFrameRequests);
   counter('traverse_nacks_total', 'NACKs received from players', () => src.media.nacksReceived);
-  counter('traverse_signaling_messages_total', 'Signaling messages received', () => src.signaling.messages);
-  counter('traverse_signaling_invalid_messages_total', 'Signaling messages refused as invalid', () => src.signaling.invalidMessages);
+  counter('traverse_signaling_messages_total', 'Signaling frames received, refused ones included', () => src.signaling.messages);
+  // Every reason has a series from the start (at 0), so a rate() over it works before the first bad frame.
+  counter('traverse_signaling_invalid_total', 'Signaling frames refused, by reason', () => src.signaling.invalid, ['reason']);
+  counter('traverse_signaling_connections_refused_total', 'WebSocket upgrades refused at a connection limit, by reason',
+    () => src.signaling.refusedConnections, ['reason']);
 }

@@ -6,6 +6,8 @@ import {
   type ClientMessage, type ServerFrame, type StreamStatus,
 } from '@traverse/protocol';
 import type { Logger } from 'pino';
+import type { LogLimiter } from '../observability/log-limiter.ts';
+import { reasonOfParseError, type InvalidReason } from './invalid-reason.ts';
 import type { MediaService, SignalingCounters } from './types.ts';
 
 export interface ConnectionOptions {
@@ -14,6 +16,8 @@ export interface ConnectionOptions {
   remote: string;
   media: MediaService;
   logger: Logger;
+  /** Lines about what a client controls (bad frames, refusals) go through it: a flood writes a few lines, not one per frame. */
+  limitedLog: LogLimiter;
   maxStreams: number;
   counters: SignalingCounters;
   send(frame: ServerFrame): void;
@@ -43,17 +47,16 @@ export class SignalingConnection {
 
   handleFrame(frame: string): void {
     if (this.#closed) return;
-    this.o.counters.messages++;
     // Nothing a client sends may throw out of here: this runs in the socket's event handler.
     try {
       const parsed = parseClientMessage(frame);
       if (!parsed.ok) {
-        this.o.counters.invalidMessages++;
-        this.#log.warn({ error: parsed.error, message: parsed.message }, 'invalid message');
+        this.#invalid(reasonOfParseError(parsed.error), { error: parsed.error, message: parsed.message });
         this.#reject(parsed.message, parsed.mediaSessionId, parsed.error);
         return;
       }
       if (!parsed.known) {
+        this.o.counters.invalid.unknown_message++;
         this.#log.debug({ message: parsed.message }, 'unknown message ignored');
         return;
       }
@@ -66,10 +69,21 @@ export class SignalingConnection {
   /** A binary frame: the protocol is JSON text only (research/wcs-websdk.md §3.1), so it is refused. */
   handleBinaryFrame(): void {
     if (this.#closed) return;
-    this.o.counters.messages++;
-    this.o.counters.invalidMessages++;
-    this.#log.warn('binary frame refused');
+    this.#invalid('binary', {});
     this.o.send(serverMessage.fail({ apiMethod: 'unknown', info: 'binary frames are not part of the protocol: send JSON text frames' }));
+  }
+
+  /** Counts a refused frame by reason; its log lines share one rate limit whatever the reason. */
+  #invalid(reason: InvalidReason, fields: Record<string, unknown>): void {
+    this.o.counters.invalid[reason]++;
+    this.o.limitedLog.warn('invalid message', { ...fields, reason, remote: this.o.remote, connection: this.o.id }, 'invalid message');
+  }
+
+  /** Refuses a publish or play before it reaches the media layer (logged per attempt, rate-limited). */
+  #refuse(mediaSessionId: string, owned: OwnedStream, info: string): void {
+    this.o.limitedLog.info(owned.published ? 'publish refused' : 'play refused',
+      { remote: this.o.remote, connection: this.o.id, stream: owned.name, mediaSessionId, info }, owned.published ? 'publish refused' : 'play refused');
+    this.#status(mediaSessionId, owned, STREAM_STATUS.FAILED, info);
   }
 
   /** Answers an invalid message: a FAILED status when it named a stream, a `fail` frame otherwise. */
@@ -147,15 +161,15 @@ export class SignalingConnection {
   #start(published: boolean, p: { mediaSessionId: string; name: string; sdp: string; hasAudio?: boolean | undefined; hasVideo?: boolean | undefined; transport?: string | undefined; custom?: unknown }): void {
     const owned: OwnedStream = { name: p.name, published, hasAudio: p.hasAudio ?? true, hasVideo: p.hasVideo ?? true };
     if (!this.#established) {
-      this.#status(p.mediaSessionId, owned, STREAM_STATUS.FAILED, STREAM_STATUS_INFO.SESSION_NOT_READY);
+      this.#refuse(p.mediaSessionId, owned, STREAM_STATUS_INFO.SESSION_NOT_READY);
       return;
     }
     if (this.#streams.size >= this.o.maxStreams) {
-      this.#status(p.mediaSessionId, owned, STREAM_STATUS.FAILED, `${STREAM_STATUS_INFO.FAILED_BY_ERROR}: more than ${this.o.maxStreams} streams on one connection`);
+      this.#refuse(p.mediaSessionId, owned, `${STREAM_STATUS_INFO.FAILED_BY_ERROR}: more than ${this.o.maxStreams} streams on one connection`);
       return;
     }
     if (this.#streams.has(p.mediaSessionId)) {
-      this.#status(p.mediaSessionId, owned, STREAM_STATUS.FAILED, STREAM_STATUS_INFO.MEDIASESSION_ID_ALREADY_IN_USE);
+      this.#refuse(p.mediaSessionId, owned, STREAM_STATUS_INFO.MEDIASESSION_ID_ALREADY_IN_USE);
       return;
     }
     this.#streams.set(p.mediaSessionId, owned);
@@ -189,7 +203,8 @@ export class SignalingConnection {
       },
       (err: unknown) => {
         const info = typeof (err as { info?: unknown }).info === 'string' ? (err as { info: string }).info : STREAM_STATUS_INFO.FAILED_BY_ERROR;
-        this.#log.info({ stream: p.name, mediaSessionId: p.mediaSessionId, info, detail: (err as Error).message }, published ? 'publish refused' : 'play refused');
+        const what = published ? 'publish refused' : 'play refused';
+        this.o.limitedLog.info(what, { remote: this.o.remote, connection: this.o.id, stream: p.name, mediaSessionId: p.mediaSessionId, info, detail: (err as Error).message }, what);
         if (ended) return; // the media layer already sent the final status
         ended = true;
         this.#streams.delete(p.mediaSessionId);
@@ -218,6 +233,9 @@ export class SignalingConnection {
     if (this.#closed) return;
     this.#closed = true;
     this.o.media.stopOwner(this.o.id);
-    this.#log.info({ remote: this.o.remote }, 'session closed');
+    // A socket that never completed the `connection` handshake was no session: at debug, so that
+    // connections opened only to send garbage add no info line each.
+    if (this.#established) this.#log.info({ remote: this.o.remote }, 'session closed');
+    else this.#log.debug({ remote: this.o.remote }, 'socket closed before the connection handshake');
   }
 }

@@ -6,7 +6,9 @@ import type { Logger } from 'pino';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { SignalingConnection } from './connection.ts';
 import { TokenBucket } from '../common/token-bucket.ts';
-import type { MediaService, SignalingCounters } from './types.ts';
+import { LogLimiter, type LogLimiterOptions } from '../observability/log-limiter.ts';
+import { emptyInvalidCounts } from './invalid-reason.ts';
+import type { MediaService, RefusedConnectionReason, SignalingCounters } from './types.ts';
 
 export interface SignalingOptions {
   media: MediaService;
@@ -19,33 +21,45 @@ export interface SignalingOptions {
   /** Messages per second one connection may send (bursts of twice that); more closes it with 1008. */
   maxMessagesPerSecond: number;
   pingIntervalMs: number;
+  /** Rate limits of the log lines about refused frames and connections (tests inject a clock). */
+  logLimits?: LogLimiterOptions;
 }
 
 /** A client that lets this much unsent data pile up is cut off rather than buffered forever. */
 const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
 
 export class Signaling {
-  readonly counters: SignalingCounters = { connections: 0, messages: 0, invalidMessages: 0 };
+  readonly counters: SignalingCounters = {
+    connections: 0, messages: 0, invalid: emptyInvalidCounts(), refusedConnections: { max_connections: 0, max_connections_per_ip: 0 },
+  };
   readonly #wss = new WebSocketServer({ noServer: true, maxPayload: PROTOCOL_LIMITS.maxMessageBytes, perMessageDeflate: false });
   readonly #sockets = new Map<WebSocket, SignalingConnection>();
   readonly #perIp = new Map<string, number>();
   readonly #log: Logger;
+  readonly #limitedLog: LogLimiter;
 
   constructor(private readonly o: SignalingOptions) {
     this.#log = o.logger.child({ component: 'signaling' });
+    this.#limitedLog = new LogLimiter(this.#log, o.logLimits);
+  }
+
+  #refuseUpgrade(socket: { end(data: string): void }, remote: string, reason: RefusedConnectionReason, status: string): void {
+    this.counters.refusedConnections[reason]++;
+    this.#limitedLog.warn('connection refused', { remote, reason }, 'connection refused');
+    socket.end(`HTTP/1.1 ${status}\r\n\r\n`);
   }
 
   /** Serves WebSocket upgrades on an HTTP(S) server, at any path. */
   attach(server: HttpServer): void {
     server.on('upgrade', (req, socket, head) => {
       socket.on('error', () => undefined);
+      const ip = req.socket.remoteAddress ?? '';
       if (this.#sockets.size >= this.o.maxConnections) {
-        socket.end('HTTP/1.1 503 Service Unavailable\r\n\r\n');
+        this.#refuseUpgrade(socket, ip, 'max_connections', '503 Service Unavailable');
         return;
       }
-      const ip = req.socket.remoteAddress ?? '';
       if ((this.#perIp.get(ip) ?? 0) >= this.o.maxConnectionsPerIp) {
-        socket.end('HTTP/1.1 429 Too Many Requests\r\n\r\n');
+        this.#refuseUpgrade(socket, ip, 'max_connections_per_ip', '429 Too Many Requests');
         return;
       }
       this.#perIp.set(ip, (this.#perIp.get(ip) ?? 0) + 1);
@@ -74,6 +88,7 @@ export class Signaling {
       remote,
       media: this.o.media,
       logger: this.#log,
+      limitedLog: this.#limitedLog,
       maxStreams: this.o.maxStreamsPerConnection,
       counters: this.counters,
       send,
@@ -96,9 +111,12 @@ export class Signaling {
     const rate = new TokenBucket(this.o.maxMessagesPerSecond, this.o.maxMessagesPerSecond * 2, Date.now());
     ws.on('message', (data, isBinary) => {
       alive = true;
+      this.counters.messages++;
       if (!rate.take(Date.now())) {
+        // Every frame over the rate is counted, also those still arriving after the close began.
+        this.counters.invalid.rate_limited++;
         if (ws.readyState === ws.OPEN) {
-          this.#log.warn({ remote, connection: connection.id }, 'too many messages: connection closed');
+          this.#limitedLog.warn('too many messages', { remote, connection: connection.id, reason: 'rate_limited' }, 'too many messages: connection closed');
           ws.close(1008, 'too many messages');
         }
         return;
@@ -106,7 +124,16 @@ export class Signaling {
       if (isBinary) connection.handleBinaryFrame();
       else connection.handleFrame(data.toString());
     });
-    ws.on('error', (err) => this.#log.debug({ err, remote }, 'socket error'));
+    ws.on('error', (err) => {
+      // ws refuses a frame over maxPayload itself (close 1009) and reports it here.
+      if ((err as { code?: string }).code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') {
+        this.counters.messages++;
+        this.counters.invalid.too_large++;
+        this.#limitedLog.warn('invalid message', { remote, connection: connection.id, reason: 'too_large' }, 'invalid message');
+        return;
+      }
+      this.#log.debug({ err, remote }, 'socket error');
+    });
     ws.on('close', () => {
       clearInterval(ping);
       this.#sockets.delete(ws);
@@ -120,6 +147,7 @@ export class Signaling {
 
   /** Closes every connection (their streams end first, with a status). */
   async close(): Promise<void> {
+    this.#limitedLog.flush();
     for (const [ws, connection] of this.#sockets) {
       connection.close();
       ws.close(1001, 'server shutting down');

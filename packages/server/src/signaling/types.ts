@@ -3,6 +3,7 @@
 // the MediaServer, which fits this shape.
 import type { StreamStatus } from '@traverse/protocol/constants';
 import type { SessionRequest } from '../media/types.ts';
+import type { InvalidReason } from './invalid-reason.ts';
 
 /** A publish or play request as the media layer takes it. */
 export type MediaRequest = SessionRequest;
@@ -17,8 +18,16 @@ export interface MediaService {
   session(mediaSessionId: string): { kind: 'publish' | 'play'; request: { ownerId: string; name: string } } | undefined;
 }
 
+/** Plain numbers the metrics read at scrape time (observability/metrics.ts). */
 export interface SignalingCounters {
   connections: number;
+  /** Every frame received, refused ones included. */
   messages: number;
-  invalidMessages: number;
+  /** Frames refused, by reason (traverse_signaling_invalid_total). */
+  invalid: Record<InvalidReason, number>;
+  /** WebSocket upgrades refused, by reason (traverse_signaling_connections_refused_total). */
+  refusedConnections: Record<RefusedConnectionReason, number>;
 }
+
+/** `max_connections`: the server holds maxConnections (503); `max_connections_per_ip`: that address holds maxConnectionsPerIp (429). */
+export type RefusedConnectionReason = 'max_connections' | 'max_connections_per_ip';

@@ -81,6 +81,7 @@ test('a binary frame gets a fail answer, is counted as invalid and not acted on;
   await roundTrip(ws, 'text');
   assert.deepEqual(ws.frames.filter((f) => f.message === 'DataStatusEvent'), [], 'the binary frame\'s sendData was not answered');
   const metrics = await (await fetch(`${app.httpUrl}/metrics`)).text();
-  assert.match(metrics, /^traverse_signaling_invalid_messages_total 1$/m);
+  assert.match(metrics, /^traverse_signaling_invalid_total\{reason="binary"\} 1$/m);
+  assert.match(metrics, /^traverse_signaling_invalid_total\{reason="not_json"\} 0$/m);
   assert.equal(ws.closed, false);
 });

@@ -8,6 +8,7 @@ import { testApp } from '../support/app.ts';
 import { playOver, publishOver } from '../support/signaling.ts';
 import { TestPlayer, TestPublisher, until } from '../support/werift-client.ts';
 import { WsClient, newId, publishPayload } from '../support/ws-client.ts';
+import { metricValue } from '../observability/metric-samples.ts';
 
 test('sendStreamEvent reaches every player of the stream as notifyStreamEvent, and only from its publisher', async (t) => {
   const app = await testApp();
@@ -63,6 +64,7 @@ test('one connection may hold maxStreamsPerConnection streams; a frame over the 
   const closed = new Promise<number>((resolve) => ws.ws.once('close', (code) => resolve(code)));
   ws.raw(JSON.stringify({ message: 'sendData', data: [{ operationId: 'x', payload: 'a'.repeat(300 * 1024) }] }));
   assert.equal(await closed, 1009, 'closed as "message too big"');
+  assert.equal(await metricValue(app.httpUrl, 'traverse_signaling_invalid_total', 'reason="too_large"'), 1);
   // Its streams are freed; the other connection carries on.
   await until(() => app.media.counts().publishers === 0, 3000, 'the closed connection\'s streams freed');
   bystander.send('sendData', { operationId: 'still-here', payload: 'hi' });
@@ -83,6 +85,7 @@ test('a client flooding messages is closed with 1008; others are not affected', 
   const started = Date.now();
   for (let i = 0; i < 500 && !flooder.closed; i++) flooder.send('availableStream', { name: 'x', mediaSessionId: `m${i}` });
   assert.deepEqual(await closed, { code: 1008, reason: 'too many messages' });
+  assert.ok(await metricValue(app.httpUrl, 'traverse_signaling_invalid_total', 'reason="rate_limited"') >= 1, 'counted as rate_limited');
   const answered = flooder.frames.filter((f) => f.message === 'availableStream').length;
   // The burst (40) less the `connection` message, plus what the bucket refilled (20/s) meanwhile.
   const allowed = 39 + Math.ceil(((Date.now() - started) / 1000) * 20);
@@ -105,6 +108,7 @@ test('a frame nested 100,000 deep gets a fail answer; the server and the connect
   ws.raw(`{"message":"sendData","data":[{"operationId":"o","payload":${'['.repeat(100_000)}${']'.repeat(100_000)}}]}`);
   const fail = await ws.next((f) => f.message === 'fail');
   assert.match((fail.data[0] as { info: string }).info, /nested deeper than 32/);
+  assert.equal(await metricValue(app.httpUrl, 'traverse_signaling_invalid_total', 'reason="too_deep"'), 1);
   ws.send('connection', { appKey: 'defaultApp', mediaProviders: ['WebRTC'] });
   await ws.next((f) => f.message === 'getUserData');
 });
@@ -157,6 +161,7 @@ test('one client address may hold maxConnectionsPerIp signaling connections; mor
     await app.stop();
   });
   await assert.rejects(WsClient.connect(app.wsUrl), /429/);
+  assert.equal(await metricValue(app.httpUrl, 'traverse_signaling_connections_refused_total', 'reason="max_connections_per_ip"'), 1);
   clients[0]!.ws.terminate();
   // The server counts the address's connections down when a socket closes, before it forgets the
   // connection: once /health shows one connection, the address has a place again.
