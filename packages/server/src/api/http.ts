@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { AddressAllowlist } from './address-allowlist.ts';
 import { findFilterSchema, terminateFilterSchema, wcsStream, type StreamDirectory } from './rest-streams.ts';
+import { restRefusalHook } from './rest-refusals.ts';
 
 export interface HttpDeps {
   logger: Logger;
@@ -44,6 +45,7 @@ export async function buildHttp(deps: HttpDeps, https?: { cert: string; key: str
       return reply.code(403).send({ error: `REST API not allowed from ${req.socket.remoteAddress ?? 'this address'} (restAllowedIps)`, status: 403 });
     }
   });
+  app.addHook('onResponse', restRefusalHook(deps));
   app.options('/*', async (_req, reply) => reply.code(204).send());
 
   app.get('/health', async () => ({ status: 'ok', ...deps.health() }));

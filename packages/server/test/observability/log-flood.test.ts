@@ -4,12 +4,11 @@
 // client is served afterwards.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { pino } from 'pino';
 import WebSocket from 'ws';
 import { PROTOCOL_LIMITS } from '@traverse/protocol';
-import { startApp, validateConfig, type ServerSettings } from '../../src/index.ts';
 import { until } from '../support/werift-client.ts';
 import { WsClient } from '../support/ws-client.ts';
+import { describeLines, serverWithCapturedLog } from './captured-log-server.ts';
 import { metricSamples, metricTotal, scrape } from './metric-samples.ts';
 
 const CONNECTIONS = 40;
@@ -26,18 +25,6 @@ const BAD_FRAMES: { reason: string; frame: string; binary?: boolean }[] = [
   { reason: 'too_deep', frame: `${'['.repeat(PROTOCOL_LIMITS.maxJsonDepth + 2)}${']'.repeat(PROTOCOL_LIMITS.maxJsonDepth + 2)}` },
   { reason: 'binary', frame: JSON.stringify({ message: 'sendData', data: [{ operationId: 'b', payload: null }] }), binary: true },
 ];
-
-/** The server on loopback (no TURN: not part of this), logging at info into `lines`. */
-async function serverWithCapturedLog(settings: ServerSettings) {
-  const lines: string[] = [];
-  const logger = pino({ level: 'info' }, { write: (line: string) => void lines.push(line) });
-  const config = validateConfig({
-    httpPort: 0, wsPort: 0, listenIp: '127.0.0.1', mediaIps: ['127.0.0.1'], mediaPortMin: 0, mediaPortMax: 0,
-    turn: { enabled: false }, ...settings,
-  });
-  const app = await startApp(config, { logger });
-  return { app, lines, wsUrl: `ws://127.0.0.1:${app.ports.ws}/`, httpUrl: `http://127.0.0.1:${app.ports.http}` };
-}
 
 /** Opens `CONNECTIONS` sockets and sends each `FRAMES_PER_CONNECTION` bad frames, round-robin over BAD_FRAMES; resolves once all are written. */
 async function flood(wsUrl: string): Promise<{ sockets: WebSocket[]; sentByReason: Map<string, number> }> {
@@ -70,13 +57,6 @@ async function goodClientIsServed(wsUrl: string): Promise<void> {
   } finally {
     good.close();
   }
-}
-
-function describeLines(lines: string[]): string {
-  return lines.map((l) => {
-    const j = JSON.parse(l) as { msg: string; reason?: string };
-    return `${j.msg}${j.reason ? ` (${j.reason})` : ''}`;
-  }).join('\n');
 }
 
 test('8,000 malformed frames over 40 connections, each parsed: at most a few dozen log lines, each frame counted under its reason, a good client served after', async (t) => {
