@@ -11,6 +11,7 @@ import { Registry, collectDefaultMetrics } from 'prom-client';
 import { AddressAllowlist } from './api/address-allowlist.ts';
 import { buildHttp } from './api/http.ts';
 import type { ServerConfig } from './config/index.ts';
+import { dashboardAccess, startDashboardFeed, TurnRefusals, type DashboardFeed } from './dashboard/index.ts';
 import { MediaServer } from './media/index.ts';
 import { createLogger } from './observability/logger.ts';
 import { registerServerMetrics } from './observability/metrics.ts';
@@ -25,9 +26,14 @@ export interface RunningApp {
   readonly media: MediaServer;
   readonly turn: EmbeddedTurn | undefined;
   readonly registry: Registry;
+  /** The /dashboard/ feed (one sample per second). */
+  readonly dashboard: DashboardFeed;
   /** Ends every stream with a status, closes every socket. Idempotent. */
   stop(): Promise<void>;
 }
+
+/** Open /dashboard/ event streams at once: each costs a JSON encoding per second. */
+const DASHBOARD_MAX_CONNECTIONS = 16;
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -66,7 +72,8 @@ export async function startApp(config: ServerConfig, options: { logger?: Logger 
   };
 
   try {
-    const turn = config.turn.enabled ? await startEmbeddedTurn(config, mediaIps, logger, registry) : undefined;
+    const turnRefusals = new TurnRefusals();
+    const turn = config.turn.enabled ? await startEmbeddedTurn(config, mediaIps, logger, registry, turnRefusals.events) : undefined;
     if (turn) closers.push(() => turn.close());
 
     const media = new MediaServer({
@@ -85,6 +92,11 @@ export async function startApp(config: ServerConfig, options: { logger?: Logger 
     });
     registerServerMetrics(registry, { connections: () => signaling.connections, sessions: () => media.counts(), media: media.stats, signaling: signaling.counters });
 
+    const dashboard = startDashboardFeed({ nodeId, media, turn: turn ? { server: turn.server, refusals: turnRefusals } : undefined, connections: () => signaling.connections },
+      (err) => logger.debug({ err }, 'dashboard connection error'));
+    closers.push(async () => dashboard.close());
+    const restAllowed = new AddressAllowlist(config.restAllowedIps);
+
     const started = Date.now();
     let ports: RunningApp['ports'] = { http: 0, ws: 0 };
     const httpDeps = {
@@ -95,7 +107,8 @@ export async function startApp(config: ServerConfig, options: { logger?: Logger 
       health: () => ({ uptimeSeconds: Math.round((Date.now() - started) / 1000), connections: signaling.connections, ...media.counts(), turnAllocations: turn?.server.stats().allocations }),
       serverInfo: () => ({ wsPort: ports.ws, ...(ports.wss ? { wssPort: ports.wss } : {}), turnEnabled: turn !== undefined }),
       ...(turn ? { turnCredentials: (host: string | undefined) => turn.credentials(host) } : {}),
-      restAllowed: new AddressAllowlist(config.restAllowedIps),
+      restAllowed,
+      dashboard: { feed: dashboard.feed, access: dashboardAccess({ addresses: restAllowed, token: config.dashboardToken }), maxConnections: DASHBOARD_MAX_CONNECTIONS },
     };
     const http = await buildHttp(httpDeps);
     await http.listen({ port: config.httpPort, host: config.listenIp });
@@ -137,7 +150,7 @@ export async function startApp(config: ServerConfig, options: { logger?: Logger 
 
     let stopping: Promise<void> | undefined;
     return {
-      config, logger, mediaIps, ports, media, turn, registry,
+      config, logger, mediaIps, ports, media, turn, registry, dashboard: dashboard.feed,
       stop: () => (stopping ??= closeAll()),
     };
   } catch (err) {

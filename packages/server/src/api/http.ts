@@ -6,6 +6,7 @@ import Fastify, { LogController } from 'fastify';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { AddressAllowlist } from './address-allowlist.ts';
+import { dashboardRoutes, type DashboardAccess, type DashboardFeed } from '../dashboard/index.ts';
 import { findFilterSchema, terminateFilterSchema, wcsStream, type StreamDirectory } from './rest-streams.ts';
 import { restRefusalHook } from './rest-refusals.ts';
 
@@ -22,6 +23,8 @@ export interface HttpDeps {
   turnCredentials?: (host: string | undefined) => unknown;
   /** Who may call /rest-api/. */
   restAllowed: AddressAllowlist;
+  /** /dashboard/; its token also opens /rest-api/ (the page's Terminate calls it). */
+  dashboard?: { feed: DashboardFeed; access: DashboardAccess; maxConnections: number };
 }
 
 export async function buildHttp(deps: HttpDeps, https?: { cert: string; key: string }) {
@@ -41,7 +44,8 @@ export async function buildHttp(deps: HttpDeps, https?: { cert: string; key: str
     }
   });
   app.addHook('onRequest', async (req, reply) => {
-    if (req.url.startsWith('/rest-api/') && !deps.restAllowed.allows(req.socket.remoteAddress)) {
+    if (req.url.startsWith('/rest-api/') && !deps.restAllowed.allows(req.socket.remoteAddress)
+      && !deps.dashboard?.access.tokenPresented({ url: req.url, authorization: req.headers.authorization })) {
       return reply.code(403).send({ error: `REST API not allowed from ${req.socket.remoteAddress ?? 'this address'} (restAllowedIps)`, status: 403 });
     }
   });
@@ -89,6 +93,8 @@ export async function buildHttp(deps: HttpDeps, https?: { cert: string; key: str
     const n = deps.streams.terminate(filter.data);
     return n === 0 ? notFound(reply) : reply.code(200).send({ terminated: n });
   });
+
+  if (deps.dashboard) await app.register(dashboardRoutes, deps.dashboard);
 
   if (existsSync(deps.examplesDir)) {
     await app.register(fastifyStatic, { root: deps.examplesDir, prefix: '/', index: ['index.html'], redirect: true });

@@ -22,6 +22,7 @@ export const FLAGS: Record<string, { path: string; kind: Kind; help: string }> =
   'ping-interval': { path: 'pingIntervalSeconds', kind: 'number', help: 'Seconds between server pings. Default 5' },
   'max-streams-per-connection': { path: 'maxStreamsPerConnection', kind: 'number', help: 'Default 16' },
   'rest-allowed-ip': { path: 'restAllowedIps', kind: 'list', help: 'Address or CIDR allowed to call /rest-api/ (repeatable). Default: loopback and private networks' },
+  'dashboard-token': { path: 'dashboardToken', kind: 'string', help: 'Token opening /dashboard/ and the REST API from any address (?token= or Bearer; 16+ characters)' },
   'max-connections-per-ip': { path: 'maxConnectionsPerIp', kind: 'number', help: 'Signaling connections one client address may hold. Default 256' },
   'max-messages-per-second': { path: 'maxMessagesPerSecond', kind: 'number', help: 'Signaling messages per second per connection; more closes it. Default 50' },
   turn: { path: 'turn.enabled', kind: 'boolean', help: 'Embedded TURN server (--no-turn to disable). Default on' },
@@ -43,6 +44,7 @@ export const FLAGS: Record<string, { path: string; kind: Kind; help: string }> =
   'examples-dir': { path: 'examplesDir', kind: 'string', help: 'Folder of example pages. Default: the repository examples/' },
   'sdk-bundle': { path: 'sdkBundle', kind: 'string', help: 'Browser SDK bundle. Default: packages/sdk/dist/flashphoner.js' },
   'log-level': { path: 'logLevel', kind: 'string', help: 'trace|debug|info|warn|error|silent. Default info' },
+  'log-format': { path: 'logFormat', kind: 'string', help: 'json|pretty|auto: auto is pretty on a terminal, JSON lines otherwise. Default auto' },
 };
 
 export class ConfigError extends Error {

@@ -41,6 +41,11 @@ export const configSchema = z.object({
   maxConnectionsPerIp: z.number().int().min(1).default(256),
   /** Who may call the REST API (it can terminate any stream): this host and private networks. */
   restAllowedIps: z.array(ipOrCidr).default(['127.0.0.0/8', '::1/128', '10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', 'fc00::/7']),
+  /**
+   * Opens /dashboard/ (and the REST API it calls) to anyone presenting it as ?token= or
+   * "Authorization: Bearer", besides the restAllowedIps addresses. None by default.
+   */
+  dashboardToken: z.string().min(16, 'at least 16 characters').optional(),
   /** Signaling messages per second per connection (bursts of twice that); a page sends a few. */
   maxMessagesPerSecond: z.number().int().min(1).default(50),
   turn: z
@@ -75,6 +80,8 @@ export const configSchema = z.object({
   /** Path of the browser SDK bundle served at /sdk/flashphoner.js. */
   sdkBundle: z.string().optional(),
   logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+  /** `auto`: readable lines (pino-pretty) when stdout is a terminal, JSON lines otherwise. */
+  logFormat: z.enum(['auto', 'json', 'pretty']).default('auto'),
 }).strict();
 
 export type ServerConfig = z.output<typeof configSchema>;

@@ -7,7 +7,7 @@ import { Publisher } from './publisher.ts';
 import type { MediaNetworkOptions } from './peer-factory.ts';
 import type { SessionTimeouts } from './session.ts';
 import { Stream } from './stream.ts';
-import { MediaError, type MediaStats, type SessionInfo, type SessionRequest } from './types.ts';
+import { MediaError, type MediaStats, type PlayerObservation, type SessionInfo, type SessionRequest, type StreamObservation } from './types.ts';
 
 export interface MediaServerOptions {
   network: MediaNetworkOptions;
@@ -187,6 +187,31 @@ export class MediaServer {
 
   isPublished(name: string): boolean {
     return this.#streams.get(name)?.publisher.status === STREAM_STATUS.PUBLISHING;
+  }
+
+  /** Every stream's counters and its players' (the dashboard, once a second). */
+  observe(): StreamObservation[] {
+    return [...this.#streams.values()].map((stream) => {
+      const codecs = stream.publisher.info();
+      const players = [...stream.players].map((p): PlayerObservation => {
+        const remoteAddress = p.remoteAddress();
+        return {
+          mediaSessionId: p.id, bytesSent: p.bytesSent,
+          ...(remoteAddress ? { remoteAddress } : {}),
+          ...(p.link.rttMs !== undefined ? { rttMs: p.link.rttMs } : {}),
+          ...(p.link.lossFraction !== undefined ? { lossFraction: p.link.lossFraction } : {}),
+          ...(p.connectedAt !== undefined ? { connectedAt: p.connectedAt } : {}),
+        };
+      });
+      return {
+        name: stream.name, publisherId: stream.publisher.id,
+        ...(codecs.videoCodec ? { videoCodec: codecs.videoCodec } : {}),
+        ...(codecs.audioCodec ? { audioCodec: codecs.audioCodec } : {}),
+        bytesIn: stream.counters.bytes, videoFrames: stream.counters.frames, width: stream.counters.width, height: stream.counters.height,
+        ...(stream.publisher.connectedAt !== undefined ? { connectedAt: stream.publisher.connectedAt } : {}),
+        players,
+      };
+    });
   }
 
   counts(): { publishers: number; players: number; streams: number } {

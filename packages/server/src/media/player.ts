@@ -1,11 +1,12 @@
 // A player: the server sends a stream's audio/video to one browser. Its peer connection offers
 // exactly the publisher's codecs, so payload types map one to one.
 import { STREAM_STATUS, STREAM_STATUS_INFO } from '@traverse/protocol/constants';
-import { MediaStream, MediaStreamTrack, RtcpPayloadSpecificFeedback, type RTCRtpCodecParameters, type RTCRtpSender, type RtpPacket } from 'werift';
+import { MediaStream, MediaStreamTrack, RtcpPayloadSpecificFeedback, RtcpRrPacket, RtcpSrPacket, type RTCRtpCodecParameters, type RTCRtpSender, type RtpPacket } from 'werift';
 import { chooseAudio, codecName, describeCodec, matchPlayerVideo, noCommonCodecs } from './codecs.ts';
 import { codecNames, narrowOffer, offerShapeProblem, summarizeOffer } from './offer.ts';
 import { createPeerConnection, type MediaNetworkOptions } from './peer-factory.ts';
 import { TokenBucket } from '../common/token-bucket.ts';
+import { applyReport, type LinkQuality } from './receiver-reports.ts';
 import { RtpForwarder } from './rtp-forwarder.ts';
 import { MediaSession, type SessionTimeouts } from './session.ts';
 import { MediaError, type SessionRequest } from './types.ts';
@@ -35,6 +36,10 @@ export class Player extends MediaSession {
   #video: RtpForwarder | undefined;
   #videoSender: RTCRtpSender | undefined;
   readonly #retransmissions = new TokenBucket(RETRANSMISSIONS_PER_SECOND, RETRANSMISSIONS_PER_SECOND, Date.now());
+  /** RTP bytes sent to this player, read once a second by the dashboard. */
+  bytesSent = 0;
+  /** From the browser's receiver reports on the video (else audio) it gets. */
+  readonly link: LinkQuality = { rttMs: undefined, lossFraction: undefined };
 
   private constructor(
     request: SessionRequest,
@@ -91,7 +96,10 @@ export class Player extends MediaSession {
   send(kind: 'audio' | 'video', rtp: RtpPacket): void {
     if (this.status !== STREAM_STATUS.PLAYING) return;
     const bytes = (kind === 'video' ? this.#video : this.#audio)?.send(rtp) ?? 0;
-    if (bytes > 0) this.hooks.onSent(bytes);
+    if (bytes > 0) {
+      this.bytesSent += bytes;
+      this.hooks.onSent(bytes);
+    }
   }
 
   /** Sends again a video packet the player reported lost, within its retransmission budget. */
@@ -101,6 +109,7 @@ export class Player extends MediaSession {
 
   protected onConnected(): void {
     this.#watchFullIntraRequests();
+    this.#watchReceiverReports();
     this.hooks.onConnected();
   }
 
@@ -114,6 +123,19 @@ export class Player extends MediaSession {
       if (rtcp.type !== RtcpPayloadSpecificFeedback.type || rtcp.feedback.count !== FIR_FORMAT) return;
       const entries = (rtcp.feedback as { fir?: { ssrc: number }[] }).fir ?? [];
       if (entries.some((e) => e.ssrc === sender.ssrc)) this.hooks.onKeyFrameRequest();
+    });
+  }
+
+  /** RTT and loss from the reports about the SSRC we send video on (audio when there is no video). About one per second. */
+  #watchReceiverReports(): void {
+    const forwarder = this.#video ?? this.#audio;
+    const sender = this.#videoSender ?? this.pc.getTransceivers().find((t) => t.kind === 'audio')?.sender;
+    if (!forwarder || !sender) return;
+    sender.dtlsTransport.onRtcp.subscribe((rtcp) => {
+      if (rtcp.type !== RtcpRrPacket.type && rtcp.type !== RtcpSrPacket.type) return;
+      for (const report of (rtcp as RtcpRrPacket | RtcpSrPacket).reports) {
+        if (report.ssrc === sender.ssrc) applyReport(this.link, Date.now(), report, forwarder.lastReport);
+      }
     });
   }
 

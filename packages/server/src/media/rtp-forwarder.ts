@@ -24,6 +24,8 @@ export class RtpForwarder {
   #lastTimestamp = -1;
   #lastTimestampAtMs = 0;
   #reportTimer: NodeJS.Timeout | undefined;
+  /** The last sender report: its NTP time as a receiver report's LSR names it, and when it left. */
+  readonly lastReport = { lsr: 0, sentAtMs: 0 };
 
   constructor(private readonly sender: RTCRtpSender) {}
 
@@ -59,8 +61,11 @@ export class RtpForwarder {
   }
 
   #sendReport(): void {
+    const ntp = ntpTimestamp(this.#lastTimestampAtMs);
+    this.lastReport.lsr = Number((ntp >> 16n) & 0xffffffffn);
+    this.lastReport.sentAtMs = Date.now();
     const senderInfo = new RtcpSenderInfo({
-      ntpTimestamp: ntpTimestamp(this.#lastTimestampAtMs),
+      ntpTimestamp: ntp,
       rtpTimestamp: this.#lastTimestamp,
       packetCount: this.#packets >>> 0,
       octetCount: this.#octets >>> 0,

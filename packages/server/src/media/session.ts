@@ -28,6 +28,8 @@ export abstract class MediaSession {
   abstract readonly kind: SessionKind;
   status: StreamStatus = STREAM_STATUS.PENDING;
   readonly createDate = Date.now();
+  /** When ICE and DTLS came up (PUBLISHING/PLAYING); undefined before. */
+  connectedAt: number | undefined;
   #iceConnected = false;
   #timer: NodeJS.Timeout | undefined;
   #closed = false;
@@ -97,6 +99,7 @@ export abstract class MediaSession {
       if (state === 'connected' && this.status === STREAM_STATUS.PENDING) {
         clearTimeout(this.#timer);
         this.status = this.kind === 'publish' ? STREAM_STATUS.PUBLISHING : STREAM_STATUS.PLAYING;
+        this.connectedAt = Date.now();
         this.#stopWatchingSilence = watchSilence(this.#hearing!, this.timeouts.keepAliveMs ?? DEFAULT_KEEP_ALIVE_MS,
           () => this.fail(STREAM_STATUS_INFO.FAILED_BY_KEEP_ALIVE));
         this.notify(this.status, '');

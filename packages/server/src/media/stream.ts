@@ -6,24 +6,39 @@ import { RetransmissionCache } from './retransmission-cache.ts';
 import type { Player } from './player.ts';
 import type { Publisher } from './publisher.ts';
 import type { MediaStats } from './types.ts';
+import { newVideoCounters, readVp8KeyFrameSize } from './video-counters.ts';
 
 export class Stream {
   readonly players = new Set<Player>();
   #lastKeyFrameRequest = 0;
   #pendingKeyFrame: NodeJS.Timeout | undefined;
   readonly #recentVideo = new RetransmissionCache<RtpPacket>();
+  /** Read once a second by the dashboard. */
+  readonly counters = newVideoCounters();
+  #lastVideoTimestamp = -1;
+  readonly #isVp8: boolean;
 
   constructor(
     readonly name: string,
     readonly publisher: Publisher,
     private readonly stats: MediaStats,
     private readonly keyFrameIntervalMs: number,
-  ) {}
+  ) {
+    this.#isVp8 = publisher.videoCodec?.mimeType.toLowerCase() === 'video/vp8';
+  }
 
   forward(kind: 'audio' | 'video', rtp: RtpPacket): void {
     this.stats.rtpPacketsIn++;
     this.stats.rtpBytesIn += rtp.payload.length + 12;
-    if (kind === 'video') this.#recentVideo.put(rtp);
+    this.counters.bytes += rtp.payload.length + 12;
+    if (kind === 'video') {
+      this.#recentVideo.put(rtp);
+      if (rtp.header.timestamp !== this.#lastVideoTimestamp) {
+        this.#lastVideoTimestamp = rtp.header.timestamp;
+        this.counters.frames++;
+      }
+      if (this.#isVp8) readVp8KeyFrameSize(rtp.payload, this.counters);
+    }
     for (const player of this.players) player.send(kind, rtp);
   }
 

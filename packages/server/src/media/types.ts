@@ -52,3 +52,30 @@ export interface MediaStats {
   keyFrameRequests: number;
   nacksReceived: number;
 }
+
+/** What the dashboard reads of one live stream once a second: counters only, no werift objects. */
+export interface StreamObservation {
+  name: string;
+  publisherId: string;
+  videoCodec?: string;
+  audioCodec?: string;
+  /** RTP bytes and video frames received so far (the reader takes differences). */
+  bytesIn: number;
+  videoFrames: number;
+  /** From the last VP8 key frame; 0 while unknown. */
+  width: number;
+  height: number;
+  /** When the publisher went live; undefined while it connects. */
+  connectedAt?: number;
+  players: PlayerObservation[];
+}
+
+export interface PlayerObservation {
+  mediaSessionId: string;
+  /** The nominated pair's remote address, "ip:port" (a TURN relay address when relayed). */
+  remoteAddress?: string;
+  bytesSent: number;
+  rttMs?: number;
+  lossFraction?: number;
+  connectedAt?: number;
+}

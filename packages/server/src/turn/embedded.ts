@@ -1,7 +1,7 @@
 // The embedded TURN server: @traverse/turn with the media addresses allowed as peers (everything
 // else keeps the safe defaults) and time-limited credentials for the pages.
 import { randomBytes } from 'node:crypto';
-import { createTurnServer, mintRestCredentials, type TurnServer } from '@traverse/turn';
+import { createTurnServer, mintRestCredentials, type TurnEvents, type TurnServer } from '@traverse/turn';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { ServerConfig } from '../config/index.ts';
@@ -19,7 +19,7 @@ function hostOnly(host: string): string {
   return colon > 0 && host.indexOf(':') === colon ? host.slice(0, colon) : host;
 }
 
-export async function startEmbeddedTurn(config: ServerConfig, mediaIps: string[], logger: Logger, registry: Registry): Promise<EmbeddedTurn> {
+export async function startEmbeddedTurn(config: ServerConfig, mediaIps: string[], logger: Logger, registry: Registry, events?: TurnEvents): Promise<EmbeddedTurn> {
   const t = config.turn;
   const secret = t.secret ?? randomBytes(24).toString('base64url');
   const demo = t.demoUser ? [{ username: t.demoUser.split(':')[0]!, password: t.demoUser.slice(t.demoUser.indexOf(':') + 1) }] : [];
@@ -48,6 +48,7 @@ export async function startEmbeddedTurn(config: ServerConfig, mediaIps: string[]
     ...(mediaPorts ? { allowedPeerPorts: mediaPorts } : {}),
     logger,
     metrics: registry,
+    ...(events ? { events } : {}),
   });
   const a = server.addresses();
   const udpPort = a.udp[0]?.port ?? a.tcp[0]?.port;
