@@ -11,8 +11,11 @@ export interface ProcessReading {
   loopDelayMaxMs: number;
 }
 
+/** The histogram's timer period: each recorded value is this plus the delay, so it is subtracted. */
+const RESOLUTION_MS = 20;
+
 export class ProcessGauge {
-  readonly #histogram: IntervalHistogram = monitorEventLoopDelay({ resolution: 20 });
+  readonly #histogram: IntervalHistogram = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
   #lastCpu = process.cpuUsage();
   #lastAt = performance.now();
 
@@ -27,12 +30,12 @@ export class ProcessGauge {
     this.#lastCpu = process.cpuUsage();
     this.#lastAt = now;
     const h = this.#histogram;
-    // The histogram is in ns and counts the sampling resolution itself; with no sample it reads NaN/0.
+    // The histogram is in ns and includes its own timer period; with no sample it reads NaN/0.
     const reading = {
       cpuPercent: ((cpu.user + cpu.system) / wallUs) * 100,
       rssBytes: process.memoryUsage.rss(),
-      loopDelayMeanMs: h.count > 0 && Number.isFinite(h.mean) ? h.mean / 1e6 : 0,
-      loopDelayMaxMs: h.count > 0 ? h.max / 1e6 : 0,
+      loopDelayMeanMs: h.count > 0 && Number.isFinite(h.mean) ? Math.max(0, h.mean / 1e6 - RESOLUTION_MS) : 0,
+      loopDelayMaxMs: h.count > 0 ? Math.max(0, h.max / 1e6 - RESOLUTION_MS) : 0,
     };
     h.reset();
     return reading;

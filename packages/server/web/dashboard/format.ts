@@ -7,6 +7,11 @@ export function bitrate(bps: number | null): string {
   return `${bps.toFixed(0)} bit/s`;
 }
 
+/** A chart axis label: short, so it fits beside the plot. */
+export function bitrateTick(bps: number): string {
+  return bps >= 1e6 ? `${+(bps / 1e6).toFixed(1)}M` : bps >= 1e3 ? `${+(bps / 1e3).toFixed(0)}k` : `${bps}`;
+}
+
 export function duration(seconds: number | null): string {
   if (seconds === null) return '—';
   const h = Math.floor(seconds / 3600);

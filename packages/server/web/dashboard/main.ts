@@ -3,7 +3,7 @@
 import uPlot from 'uplot';
 import { PLAYER_PATHS } from '../../src/dashboard/player-path.ts';
 import type { ChartPoint, DashboardHello, DashboardSample, DashboardUpdate, PlayerRow, StreamRow } from '../../src/dashboard/sample.ts';
-import { bitrate, bytes, duration, fixed } from './format.ts';
+import { bitrate, bitrateTick, bytes, duration, fixed } from './format.ts';
 
 const token = new URLSearchParams(location.search).get('token');
 const HISTORY_SECONDS = 600;
@@ -22,7 +22,7 @@ const PATH_COLORS = ['#14804a', '#2f6fed', '#7a5af8', '#c11574'];
 type Series = { label: string; color: string; value: (p: ChartPoint) => number };
 const charts: { plot: uPlot; series: Series[]; data: number[][] }[] = [];
 
-function chart(containerId: string, series: Series[], unit: (v: number) => string): void {
+function chart(containerId: string, series: Series[], unit: (v: number) => string, wholeNumbers = false): void {
   const container = byId(containerId);
   const options: uPlot.Options = {
     width: Math.max(300, container.clientWidth),
@@ -30,7 +30,7 @@ function chart(containerId: string, series: Series[], unit: (v: number) => strin
     legend: { live: false },
     cursor: { show: false },
     scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(max, 1)] } },
-    axes: [{}, { values: (_u, ticks) => ticks.map(unit), size: 70 }],
+    axes: [{}, { values: (_u, ticks) => ticks.map(unit), size: 56, ...(wholeNumbers ? { incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000] } : {}) }],
     series: [{}, ...series.map((s) => ({ label: s.label, stroke: s.color, width: 1.5, fill: `${s.color}18` }))],
   };
   const data = [[], ...series.map(() => [])] as number[][];
@@ -53,8 +53,8 @@ function addPoints(points: ChartPoint[]): void {
 chart('chart-bitrate', [
   { label: 'in', color: '#2f6fed', value: (p) => p.bitrateIn },
   { label: 'out', color: '#14804a', value: (p) => p.bitrateOut },
-], (v) => bitrate(v).replace(' bit/s', ''));
-chart('chart-paths', PLAYER_PATHS.map((path, i) => ({ label: path, color: PATH_COLORS[i]!, value: (p: ChartPoint) => p.playersByPath[i] ?? 0 })), (v) => String(v));
+], bitrateTick);
+chart('chart-paths', PLAYER_PATHS.map((path, i) => ({ label: path, color: PATH_COLORS[i]!, value: (p: ChartPoint) => p.playersByPath[i] ?? 0 })), (v) => String(v), true);
 chart('chart-cpu', [{ label: 'CPU', color: '#b54708', value: (p) => p.cpuPercent }], (v) => `${v.toFixed(0)} %`);
 
 // ---- tables ----
