@@ -1,6 +1,8 @@
 // `npm start` / `traverse`: load the configuration, start the app, stop gracefully on SIGINT/SIGTERM.
 import { ConfigError, helpText, loadConfig } from './config/index.ts';
 import { startApp } from './app.ts';
+import { createLogger, resolveLogFormat } from './observability/logger.ts';
+import { startupSummary } from './observability/startup-summary.ts';
 
 export async function main(argv: readonly string[]): Promise<number> {
   let loaded;
@@ -17,17 +19,13 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(`${helpText()}\n`);
     return 0;
   }
-  const app = await startApp(loaded.config);
-  const host = loaded.config.listenIp === '0.0.0.0' ? 'localhost' : loaded.config.listenIp;
-  app.logger.info({
-    ports: app.ports,
-    mediaIps: app.mediaIps,
-    urls: {
-      examples: `http://${host}:${app.ports.http}/`,
-      signaling: `ws://${host}:${app.ports.ws}/`,
-      ...(app.ports.wss ? { secureSignaling: `wss://${host}:${app.ports.wss}/` } : {}),
-    },
-  }, 'listening');
+  const format = resolveLogFormat(loaded.config.logFormat, process.stdout.isTTY);
+  const app = await startApp(loaded.config, { logger: createLogger(loaded.config.logLevel, format) });
+  if (format === 'pretty') {
+    app.logger.info(startupSummary(app).join('\n'));
+  } else {
+    logListening(app, loaded.config.listenIp);
+  }
 
   return new Promise<number>((resolve) => {
     const stop = (signal: string) => {
@@ -44,4 +42,18 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.once('SIGINT', () => stop('SIGINT'));
     process.once('SIGTERM', () => stop('SIGTERM'));
   });
+}
+
+/** The JSON-mode start-up line: tests and tools wait for `"msg":"listening"` and read its ports. */
+function logListening(app: Awaited<ReturnType<typeof startApp>>, listenIp: string): void {
+  const host = listenIp === '0.0.0.0' ? 'localhost' : listenIp;
+  app.logger.info({
+    ports: app.ports,
+    mediaIps: app.mediaIps,
+    urls: {
+      examples: `http://${host}:${app.ports.http}/`,
+      signaling: `ws://${host}:${app.ports.ws}/`,
+      ...(app.ports.wss ? { secureSignaling: `wss://${host}:${app.ports.wss}/` } : {}),
+    },
+  }, 'listening');
 }

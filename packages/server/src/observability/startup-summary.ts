@@ -1,0 +1,52 @@
+// What `npm start` prints in pretty mode once everything listens: where to point a browser, a
+// signaling client, a TURN client, Prometheus and the firewall. (JSON mode keeps one `listening` line.)
+import type { ServerConfig } from '../config/index.ts';
+
+export interface ListeningServer {
+  config: Pick<ServerConfig, 'listenIp' | 'announcedIp' | 'mediaPortMin' | 'mediaPortMax' | 'restAllowedIps'> & {
+    turn: Pick<ServerConfig['turn'], 'listeningIps' | 'publicHost'>;
+  };
+  mediaIps: readonly string[];
+  ports: { http: number; ws: number; https?: number; wss?: number; turn?: { udp?: number; tcp?: number; tls?: number } };
+}
+
+/** A host for URLs: a wildcard address means "this machine", IPv6 goes in brackets. */
+function urlHost(ip: string): string {
+  if (ip === '0.0.0.0' || ip === '::') return 'localhost';
+  return ip.includes(':') ? `[${ip}]` : ip;
+}
+
+/** The TURN URLs a client would use, as GET /turn-credentials lists them. */
+export function turnUrls(host: string, ports: NonNullable<ListeningServer['ports']['turn']>): string[] {
+  return [
+    ...(ports.udp ? [`turn:${host}:${ports.udp}?transport=udp`] : []),
+    ...(ports.tcp ? [`turn:${host}:${ports.tcp}?transport=tcp`] : []),
+    ...(ports.tls ? [`turns:${host}:${ports.tls}?transport=tcp`] : []),
+  ];
+}
+
+/** The summary as lines: a title, then one `label  value` line per address kind. */
+export function startupSummary(server: ListeningServer): string[] {
+  const { config, ports } = server;
+  const host = urlHost(config.listenIp);
+  const http = `http://${host}:${ports.http}`;
+  const https = ports.https ? `https://${host}:${ports.https}` : undefined;
+  const web = [http, ...(https ? [https] : [])];
+  const rows: [string, string][] = [
+    ['Example pages', web.map((u) => `${u}/`).join('  ')],
+    ['Signaling', [`ws://${host}:${ports.ws}/`, ...(ports.wss ? [`wss://${host}:${ports.wss}/`] : [])].join('  ')],
+  ];
+  if (ports.turn) {
+    const turnHost = config.turn.publicHost ?? urlHost(config.turn.listeningIps[0] ?? config.listenIp);
+    rows.push(['TURN', turnUrls(turnHost, ports.turn).join('  ')]);
+    rows.push(['TURN credentials', `${http}/turn-credentials (time-limited, one set per request)`]);
+  } else {
+    rows.push(['TURN', 'off']);
+  }
+  rows.push(['REST API', `${http}/rest-api/stream/find_all (from ${config.restAllowedIps.join(', ')})`]);
+  rows.push(['Metrics', `${http}/metrics  health ${http}/health`]);
+  const mediaPorts = config.mediaPortMin > 0 ? `ports ${config.mediaPortMin}-${config.mediaPortMax}` : 'ports chosen by the OS';
+  rows.push(['Media', `UDP on ${server.mediaIps.join(', ')}, ${mediaPorts}${config.announcedIp ? `, announced as ${config.announcedIp}` : ''}`]);
+  const width = Math.max(...rows.map(([label]) => label.length)) + 2;
+  return ['Traverse is listening', ...rows.map(([label, value]) => `  ${label.padEnd(width)}${value}`)];
+}
