@@ -15,7 +15,7 @@ export interface StreamRow {
   name: string;
   publisherId: string;
   codec: string;
-  /** "1280x720", or null until a VP8 key frame told. */
+  /** "1280x720", or null until a VP8 key frame or an H.264 SPS told. */
   resolution: string | null;
   fps: number | null;
   /** bit/s received from the publisher (audio + video); null on the first sample. */

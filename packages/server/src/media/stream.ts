@@ -6,6 +6,7 @@ import { RetransmissionCache } from './retransmission-cache.ts';
 import type { Player } from './player.ts';
 import type { Publisher } from './publisher.ts';
 import type { MediaStats } from './types.ts';
+import { readH264SpsSize } from './h264-sps.ts';
 import { newVideoCounters, readVp8KeyFrameSize } from './video-counters.ts';
 
 export class Stream {
@@ -16,7 +17,8 @@ export class Stream {
   /** Read once a second by the dashboard. */
   readonly counters = newVideoCounters();
   #lastVideoTimestamp = -1;
-  readonly #isVp8: boolean;
+  /** Where the picture size is read from: VP8 key frames or H.264 SPS. */
+  readonly #readSize: ((payload: Uint8Array, into: { width: number; height: number }) => boolean) | undefined;
 
   constructor(
     readonly name: string,
@@ -24,7 +26,8 @@ export class Stream {
     private readonly stats: MediaStats,
     private readonly keyFrameIntervalMs: number,
   ) {
-    this.#isVp8 = publisher.videoCodec?.mimeType.toLowerCase() === 'video/vp8';
+    const mime = publisher.videoCodec?.mimeType.toLowerCase();
+    this.#readSize = mime === 'video/vp8' ? readVp8KeyFrameSize : mime === 'video/h264' ? readH264SpsSize : undefined;
   }
 
   forward(kind: 'audio' | 'video', rtp: RtpPacket): void {
@@ -37,7 +40,7 @@ export class Stream {
         this.#lastVideoTimestamp = rtp.header.timestamp;
         this.counters.frames++;
       }
-      if (this.#isVp8) readVp8KeyFrameSize(rtp.payload, this.counters);
+      this.#readSize?.(rtp.payload, this.counters);
     }
     for (const player of this.players) player.send(kind, rtp);
   }

@@ -62,7 +62,7 @@ export interface StreamObservation {
   /** RTP bytes and video frames received so far (the reader takes differences). */
   bytesIn: number;
   videoFrames: number;
-  /** From the last VP8 key frame; 0 while unknown. */
+  /** From the last VP8 key frame or H.264 SPS; 0 while unknown. */
   width: number;
   height: number;
   /** When the publisher went live; undefined while it connects. */

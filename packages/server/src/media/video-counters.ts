@@ -7,7 +7,7 @@ export interface VideoCounters {
   bytes: number;
   /** Video frames: RTP timestamps seen that differ from the previous packet's. */
   frames: number;
-  /** From the last VP8 key frame; 0 while unknown (H.264 is not parsed). */
+  /** From the last VP8 key frame or H.264 SPS; 0 while unknown. */
   width: number;
   height: number;
 }

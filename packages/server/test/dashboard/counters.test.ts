@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { applyReport, roundTripMs, type LinkQuality } from '../../src/media/receiver-reports.ts';
+import { readH264SpsSize } from '../../src/media/h264-sps.ts';
 import { readVp8KeyFrameSize } from '../../src/media/video-counters.ts';
 
 /** A VP8 RTP payload: descriptor (with or without extension), then the frame header of RFC 6386 §9.1. */
@@ -28,6 +29,38 @@ test('readVp8KeyFrameSize() leaves the size alone for delta frames, later packet
   assert.equal(readVp8KeyFrameSize(Buffer.alloc(0), size), false);
   assert.equal(readVp8KeyFrameSize(Buffer.from([0x90, 0x80]), size), false);
   assert.equal(readVp8KeyFrameSize(Buffer.from([0x10, 0x10, 0, 0, 0xff, 0xff, 0xff, 1, 1, 1, 1]), size), false, 'no start code');
+  assert.deepEqual(size, { width: 320, height: 240 });
+});
+
+/** Baseline SPS with emulation-prevention bytes, 720x404 (mux.js's test-sps.js vector). */
+const SPS_720X404 = [0x67, 0x42, 0xc0, 0x1e, 0xd9, 0x00, 0xb4, 0x35, 0xf9, 0xe1, 0x00, 0x00, 0x03, 0x00, 0x01, 0x00, 0x00, 0x03, 0x00, 0x3c, 0x0f, 0x16, 0x2e, 0x48];
+/** The SPS of Cardinal Peak's "world's smallest H.264 encoder", 128x96. */
+const SPS_128X96 = [0x67, 0x42, 0x00, 0x0a, 0xf8, 0x41, 0xa2];
+
+test('readH264SpsSize() reads the size of an SPS sent alone or inside a STAP-A with the PPS', () => {
+  const size = { width: 0, height: 0 };
+  assert.equal(readH264SpsSize(Uint8Array.from(SPS_720X404), size), true);
+  assert.deepEqual(size, { width: 720, height: 404 });
+  const pps = [0x68, 0xce, 0x3c, 0x80];
+  const stapA = Uint8Array.from([0x78, 0, SPS_128X96.length, ...SPS_128X96, 0, pps.length, ...pps]);
+  assert.equal(readH264SpsSize(stapA, size), true);
+  assert.deepEqual(size, { width: 128, height: 96 });
+});
+
+test('readH264SpsSize() drops emulation-prevention bytes (00 00 03) before reading the fields after them', () => {
+  // The 128x96 SPS with level 0: constraint and level bytes make 00 00, so a 03 follows.
+  const escaped = Uint8Array.from([0x67, 0x42, 0x00, 0x00, 0x03, 0xf8, 0x41, 0xa2]);
+  const size = { width: 0, height: 0 };
+  assert.equal(readH264SpsSize(escaped, size), true);
+  assert.deepEqual(size, { width: 128, height: 96 });
+});
+
+test('readH264SpsSize() leaves the size alone for other NAL units, truncated SPS and STAP-A sizes past the end', () => {
+  const size = { width: 320, height: 240 };
+  assert.equal(readH264SpsSize(Uint8Array.from([0x65, 0x88, 0x84]), size), false, 'IDR slice');
+  assert.equal(readH264SpsSize(Uint8Array.from(SPS_720X404.slice(0, 6)), size), false, 'truncated');
+  assert.equal(readH264SpsSize(Uint8Array.from([0x78, 0, 200, ...SPS_128X96]), size), false, 'STAP-A size past the end');
+  assert.equal(readH264SpsSize(new Uint8Array(0), size), false);
   assert.deepEqual(size, { width: 320, height: 240 });
 });
 
