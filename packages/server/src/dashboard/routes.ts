@@ -26,9 +26,9 @@ const ASSETS: Record<string, string> = {
 
 export const dashboardRoutes: FastifyPluginAsync<DashboardRouteOptions> = async (app, options) => {
   const dir = options.assetsDir ?? DASHBOARD_ASSETS;
-  /** Ends each open event stream: the HTTP server's close() waits for them otherwise. */
+  /** Ends each open event stream before the server closes: its close() waits for them otherwise. */
   const openStreams = new Set<() => void>();
-  app.addHook('onClose', async () => {
+  app.addHook('preClose', async () => {
     for (const end of [...openStreams]) end();
   });
 

@@ -2,6 +2,7 @@
 // hand it requests with a status callback, and it answers with SDP or a MediaError.
 import { STREAM_STATUS, STREAM_STATUS_INFO, type StreamStatus } from '@traverse/protocol/constants';
 import type { Logger } from 'pino';
+import { codecName } from './codecs.ts';
 import { Player } from './player.ts';
 import { Publisher } from './publisher.ts';
 import type { MediaNetworkOptions } from './peer-factory.ts';
@@ -192,7 +193,8 @@ export class MediaServer {
   /** Every stream's counters and its players' (the dashboard, once a second). */
   observe(): StreamObservation[] {
     return [...this.#streams.values()].map((stream) => {
-      const codecs = stream.publisher.info();
+      // Not publisher.info(): werift serializes the whole SDP for it.
+      const videoCodec = codecName(stream.publisher.videoCodec);
       const players = [...stream.players].map((p): PlayerObservation => {
         const remoteAddress = p.remoteAddress();
         return {
@@ -205,8 +207,8 @@ export class MediaServer {
       });
       return {
         name: stream.name, publisherId: stream.publisher.id,
-        ...(codecs.videoCodec ? { videoCodec: codecs.videoCodec } : {}),
-        ...(codecs.audioCodec ? { audioCodec: codecs.audioCodec } : {}),
+        ...(videoCodec ? { videoCodec } : {}),
+        ...(stream.publisher.hasAudio ? { audioCodec: 'opus' } : {}),
         bytesIn: stream.counters.bytes, videoFrames: stream.counters.frames, width: stream.counters.width, height: stream.counters.height,
         ...(stream.publisher.connectedAt !== undefined ? { connectedAt: stream.publisher.connectedAt } : {}),
         players,

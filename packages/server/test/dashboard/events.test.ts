@@ -51,6 +51,24 @@ function openEvents(url: string): Promise<EventStream> {
   });
 }
 
+test('app.stop() ends open dashboard event streams instead of waiting for them', async () => {
+  const app = await testApp();
+  const events = await openEvents(`${app.httpUrl}/dashboard/events`);
+  try {
+    assert.equal((await events.next()).event, 'hello');
+    let stopped = false;
+    const stopping = app.stop().then(() => (stopped = true));
+    const deadline = Date.now() + 5000;
+    while (!stopped && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    assert.equal(stopped, true, 'stopped within 5 s with a stream open');
+    await stopping;
+    assert.equal(app.dashboard.listeners, 0);
+  } finally {
+    events.close();
+    await app.stop();
+  }
+});
+
 describe('/dashboard/events', () => {
   let app: Awaited<ReturnType<typeof testApp>>;
   before(async () => {
