@@ -5,6 +5,7 @@
 import dgram from 'node:dgram';
 import type { RelayAllocator, RelayRequest, RelaySocket, Remote, ReservedRelayPort } from '../protocol/index.ts';
 import type { TransportAddress } from '../stun/index.ts';
+import { findFreePort } from './port-search.ts';
 
 export interface RelayAllocatorOptions {
   /** IP to bind relay sockets to, per family. */
@@ -27,31 +28,10 @@ type BindResult = { socket: dgram.Socket } | 'in-use' | 'failed';
 
 /** Binds and rebinds at most this many times per Allocate when another process holds a port. */
 const BIND_ATTEMPTS = 8;
-/** Random probes before the linear scan: quick on an empty pool, and the scan bounds a full one. */
-const RANDOM_PROBES = 32;
 
 export function createRelayAllocator(options: RelayAllocatorOptions): { allocate: RelayAllocator; pool: PortPool } {
   const used = new Set<number>();
   const capacity = options.maxPort - options.minPort + 1;
-
-  /**
-   * A free port: any, even, or even with port + 1 free too (a reservable pair). Bounded: a few
-   * random probes, then one scan of the range (at most 65,536 set lookups).
-   */
-  function candidatePort(shape: 'any' | 'even' | 'pair'): number | undefined {
-    const stride = shape === 'any' ? 1 : 2;
-    const first = shape === 'any' ? options.minPort : options.minPort + (options.minPort % 2);
-    const last = shape === 'pair' ? options.maxPort - 1 : options.maxPort;
-    if (first > last) return undefined;
-    const slots = Math.floor((last - first) / stride) + 1;
-    const free = (p: number) => !used.has(p) && (shape !== 'pair' || !used.has(p + 1));
-    for (let i = 0; i < RANDOM_PROBES; i++) {
-      const p = first + stride * Math.floor(Math.random() * slots);
-      if (free(p)) return p;
-    }
-    for (let p = first; p <= last; p += stride) if (free(p)) return p;
-    return undefined;
-  }
 
   function bindPort(family: 4 | 6, ip: string, port: number): Promise<BindResult> {
     return new Promise((resolve) => {
@@ -118,7 +98,7 @@ export function createRelayAllocator(options: RelayAllocatorOptions): { allocate
     if (!ip) return undefined;
     const shape = request.reserveNextPort ? 'pair' : request.evenPort ? 'even' : 'any';
     for (let attempt = 0; attempt < BIND_ATTEMPTS; attempt++) {
-      const port = candidatePort(shape);
+      const port = findFreePort(used, options, shape);
       if (port === undefined) return undefined;
       const ports = shape === 'pair' ? [port, port + 1] : [port];
       for (const p of ports) used.add(p); // Taken while binding, so concurrent allocations don't pick them.
