@@ -20,3 +20,14 @@ export function describeLines(lines: readonly string[]): string {
     return `${j.msg}${j.reason ? ` (${j.reason})` : ''}`;
   }).join('\n');
 }
+
+/** Events of one message accounted for in the captured lines: those written, plus the counts of its "N more suppressed" lines. */
+export function accountedFor(lines: readonly string[], msg: string): number {
+  let n = 0;
+  for (const line of lines) {
+    const j = JSON.parse(line) as { msg: string; suppressed?: number };
+    if (j.msg === msg) n++;
+    else if (j.suppressed !== undefined && j.msg.endsWith(`more suppressed: "${msg}"`)) n += j.suppressed;
+  }
+  return n;
+}
