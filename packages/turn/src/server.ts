@@ -27,6 +27,8 @@ export interface TurnServerOptions extends TurnServerSettings {
   metrics?: Registry;
   /** Extra lifecycle hooks (the media server counts with them). */
   events?: TurnEvents;
+  /** Milliseconds since the epoch; default Date.now. Tests move it to expire things on real sockets. */
+  now?: () => number;
 }
 
 export interface TurnServer {
@@ -71,7 +73,7 @@ function pem(value: string): string {
 }
 
 export async function createTurnServer(options: TurnServerOptions): Promise<TurnServer> {
-  const { logger: givenLogger, metrics: registry, events: extraEvents, ...settings } = options;
+  const { logger: givenLogger, metrics: registry, events: extraEvents, now = Date.now, ...settings } = options;
   const config = parseTurnOptions(settings);
   const log = (givenLogger ?? pino({ level: 'silent' })).child({ component: 'turn' });
   const relayIps = relayIpsFor(config);
@@ -133,7 +135,7 @@ export async function createTurnServer(options: TurnServerOptions): Promise<Turn
     }),
     authFailures: new RateLimiter({ burst: config.authFailureBurst, perSecond: config.authFailuresPerSecond, maxKeys: 100_000 }),
     allocateRelay: relay.allocate,
-    now: Date.now,
+    now,
     relayFamilies: new Set(Object.keys(relayIps).map((f) => Number(f) as 4 | 6)),
     ...(external ? { advertisedRelayIp: (ip: string) => ((ip.includes(':') ? 6 : 4) === externalFamily ? external : ip) } : {}),
     defaultLifetimeSeconds: config.defaultAllocateLifetime,

@@ -1,7 +1,7 @@
 // EVEN-PORT R-bit reservations on real sockets: the reserved port is bound (no other process can take
-// it), a token holder relays through it, a released reservation gives the port back to the pool and
-// the OS, and a range without a free pair answers 508 quickly. Relay ports 61700–61799 are this file's
-// (outside Linux's ephemeral range, so no outgoing socket of this machine holds one).
+// it), a token holder relays through it, a released or expired (30 s) reservation gives the port back
+// to the pool and the OS, and a range without a free pair answers 508 quickly. Relay ports 61700–61799
+// are this file's (outside Linux's ephemeral range, so no outgoing socket of this machine holds one).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import dgram from 'node:dgram';
@@ -9,7 +9,7 @@ import { createTurnServer, type TurnServer } from '../../src/index.ts';
 import { createRelayAllocator } from '../../src/node/relay-allocator.ts';
 import { Attr, type OutgoingAttribute } from '../../src/stun/index.ts';
 import { evenPort, reservationToken } from '../../src/wire/index.ts';
-import { within } from '../support/bounded.ts';
+import { eventually, within } from '../support/bounded.ts';
 import { echoPeer } from '../support/echo-peer.ts';
 import { TurnSocketClient, type Transport } from '../support/socket-client.ts';
 import { udpPortIsFree } from '../support/udp-port.ts';
@@ -18,10 +18,10 @@ const USER = { username: 'u', password: 'p' };
 const EVEN_PORT_R: OutgoingAttribute = { type: Attr.EvenPort, value: evenPort.encode(true) };
 const tokenAttr = (token: Buffer): OutgoingAttribute => ({ type: Attr.ReservationToken, value: reservationToken.encode(token) });
 
-async function startServer(minPort: number, maxPort: number, t: { after(fn: () => Promise<void> | void): void }): Promise<TurnServer> {
+async function startServer(minPort: number, maxPort: number, t: { after(fn: () => Promise<void> | void): void }, now?: () => number): Promise<TurnServer> {
   const server = await createTurnServer({
     listeningIps: ['127.0.0.1'], listeningPort: 0, tls: false, relayIps: ['127.0.0.1'], minPort, maxPort,
-    realm: 'test', users: [USER], allowLoopbackPeers: true,
+    realm: 'test', users: [USER], allowLoopbackPeers: true, ...(now ? { now } : {}),
   });
   t.after(() => server.close());
   return server;
@@ -56,6 +56,21 @@ for (const transport of ['udp', 'tcp'] as Transport[]) {
     assert.equal((await (await connect(server, transport, t)).allocate(USER, [tokenAttr(granted.reservationToken!)])).code, 508, 'single use');
   });
 }
+
+test('an unclaimed reservation is released 30 s later (server clock moved): its port is free for the pool and the OS, its token answers 508', async (t) => {
+  const clock = { now: Date.now() };
+  const server = await startServer(61740, 61741, t, () => clock.now);
+  const granted = await (await connect(server, 'udp', t)).allocate(USER, [EVEN_PORT_R]);
+  assert.deepEqual([granted.relayed?.port, server.stats().relayPortsInUse], [61740, 2]);
+  clock.now += 29_000;
+  assert.equal(await udpPortIsFree(61741), false, 'held before 30 s');
+  clock.now += 1_000;
+  // The server sweeps about once a second (real time).
+  await eventually(() => server.stats().portReservations === 0, 5000, 'the reservation is released');
+  assert.equal(server.stats().relayPortsInUse, 1);
+  assert.equal(await udpPortIsFree(61741), true);
+  assert.equal((await (await connect(server, 'udp', t)).allocate(USER, [tokenAttr(granted.reservationToken!)])).code, 508);
+});
 
 test('a range whose only even port has no free port above it answers an R-bit Allocate with 508, and plain Allocates still get ports', async (t) => {
   const server = await startServer(61711, 61713, t);
