@@ -6,6 +6,8 @@ import type { TurnProtocol } from './protocol/index.ts';
 export interface TurnMetrics {
   authFailure(): void;
   allocationCreated(): void;
+  requestRefused(code: number): void;
+  invalidPacket(transport: string, reason: string): void;
 }
 
 export function registerTurnMetrics(registry: Registry, protocol: TurnProtocol, prefix = 'turn_'): TurnMetrics {
@@ -49,5 +51,12 @@ export function registerTurnMetrics(registry: Registry, protocol: TurnProtocol, 
     });
   traffic(`${prefix}relayed_packets_total`, 'Packets relayed, by client transport and direction', 'Packets');
   traffic(`${prefix}relayed_bytes_total`, 'Application bytes relayed, by client transport and direction', 'Bytes');
-  return { authFailure: () => failures.inc(), allocationCreated: () => created.inc() };
+  const refused = new Counter({ name: `${prefix}requests_refused_total`, help: 'Requests answered with an error other than the 401 challenge (403 peer refused, 437, 441, 486, 508…), by code', labelNames: ['code'], registers: [registry] });
+  const invalid = new Counter({ name: `${prefix}invalid_packets_total`, help: 'Datagrams and frames dropped as unreadable STUN, by client transport and reason', labelNames: ['transport', 'reason'], registers: [registry] });
+  return {
+    authFailure: () => failures.inc(),
+    allocationCreated: () => created.inc(),
+    requestRefused: (code) => refused.inc({ code: String(code) }),
+    invalidPacket: (transport, reason) => invalid.inc({ transport, reason }),
+  };
 }

@@ -6,6 +6,7 @@ import { pino, type Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { createCredentialStore, createNonceMinter } from './auth/index.ts';
 import { parseTurnOptions, type TurnServerConfig, type TurnServerSettings } from './config.ts';
+import { createLogGate } from './log-gate.ts';
 import { registerTurnMetrics } from './metrics.ts';
 import { createRelayAllocator } from './node/relay-allocator.ts';
 import { selfSignedCertificate } from './node/certificate.ts';
@@ -14,6 +15,9 @@ import { listenUdp, type UdpListener } from './node/udp-listener.ts';
 import { PeerPolicy, RateLimiter } from './policy/index.ts';
 import { TurnProtocol, allocationInfo, type AllocationInfo, type TrafficByTransport, type TurnEvents } from './protocol/index.ts';
 import type { TransportAddress } from './stun/index.ts';
+
+/** Warn lines per second and kind that clients can cause (refused peers, failed authentications). */
+const WARN_LINES_PER_SECOND = 5;
 
 /** Every address of this host's interfaces (link-local IPv6 without its zone). */
 function hostAddresses(): string[] {
@@ -82,6 +86,8 @@ export async function createTurnServer(options: TurnServerOptions): Promise<Turn
   const externalFamily = external?.includes(':') ? 6 : 4;
 
   let metrics: ReturnType<typeof registerTurnMetrics> | undefined;
+  // Warn lines a client can cause: a few per second per kind (the metrics count every event).
+  const warnings = createLogGate(WARN_LINES_PER_SECOND, now);
   const events: TurnEvents = {
     allocationCreated(info) {
       metrics?.allocationCreated();
@@ -98,16 +104,23 @@ export async function createTurnServer(options: TurnServerOptions): Promise<Turn
     },
     authFailure(client, transport, reason) {
       metrics?.authFailure();
-      log.warn({ client: `${client.address}:${client.port}`, transport, reason }, 'authentication failed');
+      warnings.pass('auth', (suppressed) => log.warn({ client: `${client.address}:${client.port}`, transport, reason, ...(suppressed ? { suppressed } : {}) },
+        suppressed ? `authentication failed (${suppressed} more suppressed)` : 'authentication failed'));
       extraEvents?.authFailure?.(client, transport, reason);
     },
     peerDenied(client, peer, reason) {
-      log.warn({ client: `${client.address}:${client.port}`, peer, reason }, 'peer refused');
+      warnings.pass('peer', (suppressed) => log.warn({ client: `${client.address}:${client.port}`, peer, reason, ...(suppressed ? { suppressed } : {}) },
+        suppressed ? `peer refused (${suppressed} more suppressed)` : 'peer refused'));
       extraEvents?.peerDenied?.(client, peer, reason);
     },
     requestRejected(client, transport, method, code, reason) {
+      metrics?.requestRefused(code);
       log.debug({ client: `${client.address}:${client.port}`, transport, method, code, reason }, 'request rejected');
       extraEvents?.requestRejected?.(client, transport, method, code, reason);
+    },
+    invalidPacket(client, transport, reason) {
+      metrics?.invalidPacket(transport, reason);
+      extraEvents?.invalidPacket?.(client, transport, reason);
     },
   };
 

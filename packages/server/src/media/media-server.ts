@@ -2,6 +2,7 @@
 // hand it requests with a status callback, and it answers with SDP or a MediaError.
 import { STREAM_STATUS, STREAM_STATUS_INFO, type StreamStatus } from '@traverse/protocol/constants';
 import type { Logger } from 'pino';
+import { LogLimiter } from '../observability/log-limiter.ts';
 import { codecName } from './codecs.ts';
 import { Player } from './player.ts';
 import { Publisher } from './publisher.ts';
@@ -31,9 +32,12 @@ export class MediaServer {
   readonly #sessions = new Map<string, Publisher | Player>();
   readonly stats: MediaStats = { rtpPacketsIn: 0, rtpBytesIn: 0, rtpPacketsOut: 0, rtpBytesOut: 0, keyFrameRequests: 0, nacksReceived: 0 };
   readonly #log: Logger;
+  readonly #limitedLog: LogLimiter;
 
   constructor(private readonly options: MediaServerOptions) {
     this.#log = options.logger.child({ component: 'media' });
+    // A client can repeat a refused offer at will: a few lines per second, the rest counted.
+    this.#limitedLog = new LogLimiter(this.#log);
   }
 
   #checkId(id: string): void {
@@ -114,7 +118,7 @@ export class MediaServer {
       return create();
     } catch (err) {
       if (err instanceof MediaError && err.info.startsWith(STREAM_STATUS_INFO.NO_COMMON_CODECS)) {
-        this.#log.warn({ stream: request.name, mediaSessionId: request.mediaSessionId, info: err.info }, 'no common codecs');
+        this.#limitedLog.warn('no common codecs', { stream: request.name, mediaSessionId: request.mediaSessionId, info: err.info }, 'no common codecs');
       }
       throw err;
     }
@@ -228,5 +232,6 @@ export class MediaServer {
     // Players first: ended by their publisher they would hear "Stopped by publisher stop" instead.
     const sessions = [...this.#sessions.values()].sort((a, b) => Number(a.kind === 'publish') - Number(b.kind === 'publish'));
     for (const s of sessions) s.end(s.kind === 'publish' ? STREAM_STATUS.UNPUBLISHED : STREAM_STATUS.STOPPED, info);
+    this.#limitedLog.flush();
   }
 }

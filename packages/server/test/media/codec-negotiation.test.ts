@@ -150,3 +150,11 @@ test('an offer whose only video codec is not forwarded (AV1) is refused with the
   await assert.rejects(media.publish(request('pcmu', 'pcmu', offer(section('audio', [[0, 'PCMU']]), section('video', [[96, 'VP8']])))),
     (e: MediaError) => /^No common codecs: the offer's audio codecs \(pcmu\)/.test(e.info));
 });
+
+test('offers refused for codecs again and again are each refused, but logged in a few warn lines', async (t) => {
+  const { media, warnings } = serverWithLog();
+  t.after(() => media.close());
+  const av1 = offer(section('audio', [[111, 'opus']]), section('video', [[45, 'AV1']]));
+  for (let i = 0; i < 100; i++) await assert.rejects(media.publish(request(`av1-${i}`, `av1-${i}`, av1)), /AV1/);
+  assert.ok(warnings.length >= 1 && warnings.length <= 12, `${warnings.length} warn lines for 100 refusals`);
+});

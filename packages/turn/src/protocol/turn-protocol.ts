@@ -68,9 +68,16 @@ export class TurnProtocol {
       return;
     }
     const decoded = decodeStun(data);
-    if (!decoded.ok) return; // Garbage on a datagram transport is dropped (RFC 8489 §6.3).
+    if (!decoded.ok) {
+      // Garbage on a datagram transport is dropped (RFC 8489 §6.3); only counted.
+      this.options.events?.invalidPacket?.(remote, transport.kind, 'undecodable');
+      return;
+    }
     const msg = decoded.message;
-    if (!checkFingerprint(msg)) return;
+    if (!checkFingerprint(msg)) {
+      this.options.events?.invalidPacket?.(remote, transport.kind, 'bad_fingerprint');
+      return;
+    }
     if (msg.cls === StunClass.Request) this.#handleRequest(transport, remote, key, msg);
     else if (msg.cls === StunClass.Indication && msg.method === StunMethod.Send) {
       const allocation = this.#allocations.get(key);
@@ -116,6 +123,7 @@ export class TurnProtocol {
     }
     const methodName = METHOD_NAMES[msg.method];
     if (!methodName || msg.method === StunMethod.Send) {
+      this.#reject(remote, transport.kind, methodName ?? `0x${msg.method.toString(16)}`, 400, 'unknown method');
       reply(errorResponse({ request: msg }, 400, [], 'Bad Request: unknown method'));
       return;
     }

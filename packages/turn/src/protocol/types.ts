@@ -73,6 +73,8 @@ export interface TurnEvents {
   authFailure?(client: Remote, transport: ClientTransportKind, reason: string): void;
   peerDenied?(client: Remote, peer: string, reason: string): void;
   requestRejected?(client: Remote, transport: ClientTransportKind, method: string, code: number, reason: string): void;
+  /** A datagram or frame that is not a STUN message this server can read (dropped, RFC 8489 §6.3). */
+  invalidPacket?(client: Remote, transport: ClientTransportKind, reason: 'undecodable' | 'bad_fingerprint'): void;
 }
 
 export interface TrafficCounters {
