@@ -13,7 +13,7 @@ import { buildHttp } from './api/http.ts';
 import type { ServerConfig } from './config/index.ts';
 import { dashboardAccess, startDashboardFeed, TurnRefusals, type DashboardFeed } from './dashboard/index.ts';
 import { MediaServer } from './media/index.ts';
-import { createLogger } from './observability/logger.ts';
+import { createLogger, resolveLogFormat } from './observability/logger.ts';
 import { registerServerMetrics } from './observability/metrics.ts';
 import { Signaling } from './signaling/index.ts';
 import { startEmbeddedTurn, type EmbeddedTurn } from './turn/embedded.ts';
@@ -60,7 +60,7 @@ function listen(server: Server, port: number, host: string): Promise<number> {
 }
 
 export async function startApp(config: ServerConfig, options: { logger?: Logger } = {}): Promise<RunningApp> {
-  const logger = options.logger ?? createLogger(config.logLevel);
+  const logger = options.logger ?? createLogger(config.logLevel, resolveLogFormat(config.logFormat, process.stdout.isTTY));
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const nodeId = `traverse-${randomUUID().slice(0, 8)}`;
