@@ -11,7 +11,7 @@ import { launchTestBrowser, type BrowserName, type TestBrowser, type TestPage } 
 import { connect, expectAudio, expectPicture, play, publish, reports, seedEvent } from './seed-driver.ts';
 
 /** A player joining a running stream must not wait for the publisher's next periodic key frame. */
-const LATE_JOIN_FIRST_FRAME_MS = 8_000;
+const LATE_JOIN_FIRST_FRAME_MS = 12_000;
 /** How long the publisher has been sending before the late player joins. */
 const PUBLISHED_BEFORE_JOIN_MS = 2_500;
 

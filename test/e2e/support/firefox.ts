@@ -31,6 +31,12 @@ export const TEST_PREFS: Record<string, string | number | boolean> = {
   'media.peerconnection.ice.obfuscate_host_addresses': false,
   'media.autoplay.default': 0,
   'media.autoplay.blocking_policy': 0,
+  // Tabs opened by the tests run side by side: none may be throttled or have its media suspended
+  // for being in the background (a Firefox publisher tab behind its player tab stalled once in 7 runs).
+  'media.suspend-bkgnd-video.enabled': false,
+  'media.block-autoplay-until-in-foreground': false,
+  'dom.min_background_timeout_value': 4,
+  'dom.timeout.enable_budget_timer_throttling': false,
   // One content process, as puppeteer's own launcher sets it.
   'fission.webContentIsolationStrategy': 0,
   // No update checks, telemetry or remote settings: this machine's network is closed.
