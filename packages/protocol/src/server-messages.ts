@@ -1,6 +1,7 @@
 // What the server sends. Every frame is {"message", "data": [...]}: the stock SDK reads data[0]
 // before it looks at the name, so `data` must always be an array (research/wcs-websdk.md §3.1).
 import { SERVER_MESSAGE, type StreamStatus, type StreamEventType } from './constants.ts';
+import type { HandedIceServer } from './connect-reply.ts';
 
 export interface ServerFrame<N extends string = string, D extends unknown[] = unknown[]> {
   message: N;
@@ -27,6 +28,9 @@ export interface UserDataPayload {
   mediaProviders: string[];
   clientVersion?: string;
   custom?: unknown;
+  /** Ours, not WCS's: ICE servers with fresh TURN credentials for pages that set none (connect-reply.ts). */
+  iceServers?: HandedIceServer[];
+  iceServersTtl?: number;
   [extra: string]: unknown;
 }
 

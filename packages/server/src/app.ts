@@ -89,6 +89,7 @@ export async function startApp(config: ServerConfig, options: { logger?: Logger 
       maxMessagesPerSecond: config.maxMessagesPerSecond,
       maxStreamsPerConnection: config.maxStreamsPerConnection,
       pingIntervalMs: config.pingIntervalSeconds * 1000,
+      ...(turn ? { turnCredentials: (host: string | undefined) => turn.credentials(host) } : {}),
     });
     registerServerMetrics(registry, { connections: () => signaling.connections, sessions: () => media.counts(), media: media.stats, signaling: signaling.counters });
 

@@ -2,8 +2,8 @@
 // Every frame is validated; a bad one gets a clear FAILED/fail answer and the connection carries on.
 import { randomUUID } from 'node:crypto';
 import {
-  CLIENT_MESSAGE, STREAM_STATUS, STREAM_STATUS_INFO, parseClientMessage, serverMessage,
-  type ClientMessage, type ServerFrame, type StreamStatus,
+  CLIENT_MESSAGE, STREAM_STATUS, STREAM_STATUS_INFO, connectReplyIce, parseClientMessage, serverMessage,
+  type ClientMessage, type ConnectReplyIce, type ServerFrame, type StreamStatus, type TurnCredentials,
 } from '@traverse/protocol';
 import type { Logger } from 'pino';
 import type { LogLimiter } from '../observability/log-limiter.ts';
@@ -14,7 +14,11 @@ export interface ConnectionOptions {
   id: string;
   nodeId: string;
   remote: string;
+  /** The Host header of the WebSocket upgrade: the name the client reached this server by. */
+  host: string | undefined;
   media: MediaService;
+  /** Mints TURN credentials for a host; absent when the embedded TURN is off. */
+  turnCredentials?: ((host: string | undefined) => TurnCredentials) | undefined;
   logger: Logger;
   /** Lines about what a client controls (bad frames, refusals) go through it: a flood writes a few lines, not one per frame. */
   limitedLog: LogLimiter;
@@ -101,8 +105,11 @@ export class SignalingConnection {
       case CLIENT_MESSAGE.CONNECTION: {
         this.#appKey = msg.payload.appKey ?? 'defaultApp';
         this.#established = true;
+        // The ICE fields are the server's to set: a client's own are not echoed back as if they were.
+        const { iceServers: _ownServers, iceServersTtl: _ownTtl, ...echoed } = msg.payload;
         this.o.send(serverMessage.getUserData({
-          ...msg.payload,
+          ...echoed,
+          ...this.#handedIce(),
           appKey: this.#appKey,
           sessionId: this.o.id,
           nodeId: this.o.nodeId,
@@ -156,6 +163,15 @@ export class SignalingConnection {
       case CLIENT_MESSAGE.PONG:
         return;
     }
+  }
+
+  /** Fresh TURN credentials for this connection, for pages that set no ICE servers (docs/sdk.md). */
+  #handedIce(): ConnectReplyIce | Record<string, never> {
+    if (!this.o.turnCredentials) return {};
+    const handed = connectReplyIce(this.o.turnCredentials(this.o.host));
+    if (handed.ok) return handed.value;
+    this.o.limitedLog.warn('no ICE servers handed', { error: handed.error }, 'the embedded TURN credentials cannot go in the connect reply');
+    return {};
   }
 
   #start(published: boolean, p: { mediaSessionId: string; name: string; sdp: string; hasAudio?: boolean | undefined; hasVideo?: boolean | undefined; transport?: string | undefined; custom?: unknown }): void {

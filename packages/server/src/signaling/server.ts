@@ -1,7 +1,7 @@
 // WebSocket signaling endpoints (ws and wss, any path), one SignalingConnection per socket.
 import { randomUUID } from 'node:crypto';
 import type { Server as HttpServer } from 'node:http';
-import { PROTOCOL_LIMITS, serverMessage, type ServerFrame } from '@traverse/protocol';
+import { PROTOCOL_LIMITS, serverMessage, type ServerFrame, type TurnCredentials } from '@traverse/protocol';
 import type { Logger } from 'pino';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { SignalingConnection } from './connection.ts';
@@ -21,6 +21,11 @@ export interface SignalingOptions {
   /** Messages per second one connection may send (bursts of twice that); more closes it with 1008. */
   maxMessagesPerSecond: number;
   pingIntervalMs: number;
+  /**
+   * Mints fresh TURN credentials for the host a client connected to; each connect reply carries them,
+   * so our SDK needs no ICE settings from the page. Absent when the embedded TURN is off.
+   */
+  turnCredentials?: (host: string | undefined) => TurnCredentials;
   /** Rate limits of the log lines about refused frames and connections (tests inject a clock). */
   logLimits?: LogLimiterOptions;
 }
@@ -68,11 +73,11 @@ export class Signaling {
         if (left <= 0) this.#perIp.delete(ip);
         else this.#perIp.set(ip, left);
       });
-      this.#wss.handleUpgrade(req, socket, head, (ws) => this.#accept(ws, `${req.socket.remoteAddress}:${req.socket.remotePort}`));
+      this.#wss.handleUpgrade(req, socket, head, (ws) => this.#accept(ws, `${req.socket.remoteAddress}:${req.socket.remotePort}`, req.headers.host));
     });
   }
 
-  #accept(ws: WebSocket, remote: string): void {
+  #accept(ws: WebSocket, remote: string, host: string | undefined): void {
     const send = (frame: ServerFrame) => {
       if (ws.readyState !== ws.OPEN) return;
       if (ws.bufferedAmount > MAX_BUFFERED_BYTES) {
@@ -86,7 +91,9 @@ export class Signaling {
       id: randomUUID(),
       nodeId: this.o.nodeId,
       remote,
+      host,
       media: this.o.media,
+      turnCredentials: this.o.turnCredentials,
       logger: this.#log,
       limitedLog: this.#limitedLog,
       maxStreams: this.o.maxStreamsPerConnection,
