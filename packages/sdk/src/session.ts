@@ -2,6 +2,7 @@
 // server frames to streams (research/wcs-websdk.md §2.1, §3).
 import { ERROR_INFO, SESSION_STATUS, STREAM_STATUS, type SessionStatus } from '@traverse/protocol/constants';
 import { Handlers } from './events.ts';
+import { handedIceServers, withIceServers, type HandedIceServer } from './ice-servers.ts';
 import { newId } from './ids.ts';
 import { logger } from './logger.ts';
 import type { StreamConstraints } from './media.ts';
@@ -34,6 +35,8 @@ export class Session {
   readonly #timers: ReturnType<typeof setTimeout>[] = [];
   readonly #dataRequests = new Map<string, { resolve(v: unknown): void; reject(v: unknown): void }>();
   #lastMessage = Date.now();
+  /** ICE servers from the connect reply, used when the page set no mediaOptions.iceServers. */
+  #handedIceServers: HandedIceServer[] | undefined;
 
   constructor(private readonly options: SessionOptions, private readonly host: SessionHost) {
     this.#transport = new Transport(options.urlServer, {
@@ -96,6 +99,7 @@ export class Session {
     const obj = first && typeof first === 'object' ? first : undefined;
     switch (f.message) {
       case 'getUserData':
+        this.#handedIceServers = handedIceServers(obj);
         this.#setStatus(SESSION_STATUS.ESTABLISHED, obj ?? {});
         return;
       case 'ping':
@@ -161,7 +165,7 @@ export class Session {
     if (!options.name) throw new TypeError(ERROR_INFO.OPTIONS_NAME_MUST_BE_PROVIDED);
     const stream = new Stream({
       send: (message, payload) => this.#transport.send(message, payload),
-      mediaOptions: () => this.options.mediaOptions,
+      mediaOptions: () => withIceServers(this.options.mediaOptions, this.#handedIceServers),
       defaultConstraints: () => this.host.defaultConstraints(),
       forget: (s) => this.#streams.delete(s.id()),
     }, options);
