@@ -13,6 +13,7 @@ import { buildHttp } from './api/http.ts';
 import type { ServerConfig } from './config/index.ts';
 import { dashboardAccess, startDashboardFeed, TurnRefusals, type DashboardFeed } from './dashboard/index.ts';
 import { MediaServer } from './media/index.ts';
+import { openSharedPorts } from './media/shared-ports/index.ts';
 import { createLogger, resolveLogFormat } from './observability/logger.ts';
 import { registerServerMetrics } from './observability/metrics.ts';
 import { Signaling } from './signaling/index.ts';
@@ -24,6 +25,8 @@ export interface RunningApp {
   readonly mediaIps: string[];
   readonly ports: { http: number; ws: number; https?: number; wss?: number; turn?: { udp?: number; tcp?: number; tls?: number } };
   readonly media: MediaServer;
+  /** The shared media ports (UDP per media address, ICE-TCP); undefined with a per-session port range. */
+  readonly mediaPorts: { udp: number[]; tcp?: number } | undefined;
   readonly turn: EmbeddedTurn | undefined;
   readonly registry: Registry;
   /** The /dashboard/ feed (one sample per second). */
@@ -72,12 +75,23 @@ export async function startApp(config: ServerConfig, options: { logger?: Logger 
   };
 
   try {
+    // The shared media ports first: the embedded TURN relays to them and nowhere else on the media addresses.
+    const perSessionPorts = config.mediaPortMin !== undefined && config.mediaPortMax !== undefined ? [config.mediaPortMin, config.mediaPortMax] as [number, number] : undefined;
+    const shared = perSessionPorts ? undefined : await openSharedPorts({
+      mediaIps, udpPort: config.mediaUdpPort,
+      ...(config.iceTcp ? { tcpPort: config.mediaTcpPort ?? config.mediaUdpPort } : {}),
+      ...(config.iceTcp && config.publicPort !== undefined ? { extraTcpPorts: [config.publicPort] } : {}),
+    });
+    if (shared) closers.push(() => shared.close());
+    const relayablePorts = shared ? [Math.min(...shared.udpPorts), Math.max(...shared.udpPorts)] as [number, number]
+      : perSessionPorts && perSessionPorts[0] > 0 ? perSessionPorts : undefined;
+
     const turnRefusals = new TurnRefusals();
-    const turn = config.turn.enabled ? await startEmbeddedTurn(config, mediaIps, logger, registry, turnRefusals.events) : undefined;
+    const turn = config.turn.enabled ? await startEmbeddedTurn(config, mediaIps, relayablePorts, logger, registry, turnRefusals.events) : undefined;
     if (turn) closers.push(() => turn.close());
 
     const media = new MediaServer({
-      network: { mediaIps, announcedIps: config.announcedIp ? [config.announcedIp] : [], portRange: [config.mediaPortMin, config.mediaPortMax] },
+      network: { mediaIps, announcedIps: config.announcedIp ? [config.announcedIp] : [], portRange: perSessionPorts ?? [0, 0], ...(shared ? { shared: shared.ports } : {}) },
       timeouts: { iceMs: config.iceTimeoutSeconds * 1000, dtlsMs: config.dtlsTimeoutSeconds * 1000, gatheringMs: 10_000, keepAliveMs: config.peerTimeoutSeconds * 1000 },
       keyFrameIntervalMs: config.keyFrameIntervalMs,
       logger,
@@ -152,6 +166,7 @@ export async function startApp(config: ServerConfig, options: { logger?: Logger 
     let stopping: Promise<void> | undefined;
     return {
       config, logger, mediaIps, ports, media, turn, registry, dashboard: dashboard.feed,
+      mediaPorts: shared ? { udp: shared.udpPorts, ...(shared.tcpPort !== undefined ? { tcp: shared.tcpPort } : {}) } : undefined,
       stop: () => (stopping ??= closeAll()),
     };
   } catch (err) {

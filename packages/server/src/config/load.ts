@@ -16,8 +16,12 @@ export const FLAGS: Record<string, { path: string; kind: Kind; help: string }> =
   key: { path: 'key', kind: 'string', help: 'PEM private key for HTTPS/WSS (and TURN/TLS)' },
   'media-ip': { path: 'mediaIps', kind: 'list', help: 'Address for WebRTC media (repeatable). Default: first non-internal IPv4' },
   'announced-ip': { path: 'announcedIp', kind: 'string', help: 'Public address offered to browsers (server behind NAT)' },
-  'media-port-min': { path: 'mediaPortMin', kind: 'number', help: 'Lowest WebRTC media UDP port. Default 40000' },
-  'media-port-max': { path: 'mediaPortMax', kind: 'number', help: 'Highest WebRTC media UDP port. Default 44999' },
+  'media-udp-port': { path: 'mediaUdpPort', kind: 'number', help: 'The one UDP port all WebRTC media shares. Default 40000' },
+  'media-tcp-port': { path: 'mediaTcpPort', kind: 'number', help: 'ICE-TCP port (media over TCP without TURN). Default: the media UDP port number' },
+  'ice-tcp': { path: 'iceTcp', kind: 'boolean', help: 'ICE-TCP passive candidates (--no-ice-tcp to disable). Default on' },
+  'media-port-min': { path: 'mediaPortMin', kind: 'number', help: 'With --media-port-max: a UDP port per session from this range instead of the shared port (no ICE-TCP)' },
+  'media-port-max': { path: 'mediaPortMax', kind: 'number', help: 'Highest port of that range' },
+  'public-port': { path: 'publicPort', kind: 'number', help: 'One TCP port for HTTPS, WSS, TURN/TLS, TURN/TCP and ICE-TCP (443 in production; needs --cert/--key)' },
   'ice-timeout': { path: 'iceTimeoutSeconds', kind: 'number', help: 'Seconds to wait for ICE. Default 20' },
   'ping-interval': { path: 'pingIntervalSeconds', kind: 'number', help: 'Seconds between server pings. Default 5' },
   'max-streams-per-connection': { path: 'maxStreamsPerConnection', kind: 'number', help: 'Default 16' },
@@ -141,9 +145,13 @@ export function validateConfig(settings: unknown): ServerConfig {
   const r = configSchema.safeParse(settings);
   if (r.success) {
     const c = r.data;
-    if (c.mediaPortMin > c.mediaPortMax) throw new ConfigError('invalid configuration:\n  mediaPortMin: above mediaPortMax');
-    // Every session binds its own port: a one-port range would serve one session (0 and 0: OS-chosen).
-    if (c.mediaPortMin > 0 && c.mediaPortMin === c.mediaPortMax) throw new ConfigError('invalid configuration:\n  mediaPortMax: a media port range needs more than one port');
+    if ((c.mediaPortMin === undefined) !== (c.mediaPortMax === undefined)) throw new ConfigError('invalid configuration:\n  mediaPortMin: mediaPortMin and mediaPortMax go together');
+    if (c.mediaPortMin !== undefined && c.mediaPortMax !== undefined) {
+      if (c.mediaPortMin > c.mediaPortMax) throw new ConfigError('invalid configuration:\n  mediaPortMin: above mediaPortMax');
+      // Every session binds its own port: a one-port range would serve one session (0 and 0: OS-chosen).
+      if (c.mediaPortMin > 0 && c.mediaPortMin === c.mediaPortMax) throw new ConfigError('invalid configuration:\n  mediaPortMax: a media port range needs more than one port (for one port shared by all sessions, use mediaUdpPort)');
+    }
+    if (c.publicPort !== undefined && c.cert === undefined) throw new ConfigError('invalid configuration:\n  publicPort: needs cert and key (browsers reach pages and signaling there over TLS)');
     if ((c.cert === undefined) !== (c.key === undefined)) throw new ConfigError('invalid configuration:\n  cert: cert and key go together');
     return c;
   }

@@ -24,9 +24,26 @@ export const configSchema = z.object({
   mediaIps: z.array(ip).default([]),
   /** Public address offered instead of the media IPs (server behind NAT). */
   announcedIp: ip.optional(),
-  /** UDP port range for WebRTC media. */
-  mediaPortMin: port.default(40000),
-  mediaPortMax: port.default(44999),
+  /**
+   * The one UDP port every WebRTC session shares (0: one port chosen by the OS). Sessions are told
+   * apart by the ICE ufrag of a flow's first check, then by its address.
+   */
+  mediaUdpPort: port.default(40000),
+  /** ICE-TCP (RFC 6544 passive candidates): a browser whose UDP is blocked sends media over TCP, with no TURN hop. */
+  iceTcp: z.boolean().default(true),
+  /** The TCP port of ICE-TCP (0: chosen by the OS). Default: the same number as mediaUdpPort. */
+  mediaTcpPort: port.optional(),
+  /**
+   * A UDP port range instead of the one shared port: every session binds its own port from it (no
+   * ICE-TCP). Both or neither; 0 and 0 let the OS choose each session's port.
+   */
+  mediaPortMin: port.optional(),
+  mediaPortMax: port.optional(),
+  /**
+   * One public TCP port (443 in production; needs cert and key) carrying HTTPS, WSS signaling, TURN
+   * over TLS and TCP, and ICE-TCP, told apart by their first bytes. The separate ports keep working.
+   */
+  publicPort: port.optional(),
   iceTimeoutSeconds: z.number().positive().default(20),
   dtlsTimeoutSeconds: z.number().positive().default(10),
   /** A live session whose peer sent nothing (media, RTCP, ICE consent checks every ~5 s) for this long ends: "Failed by ICE keep alive". */

@@ -34,9 +34,8 @@ export function isStunRequest(data: Buffer): boolean {
   return (data.readUInt16BE(0) & 0x0110) === 0;
 }
 
-interface ProtocolLike {
-  datagramReceived(data: Buffer, addr: unknown): void;
-}
+/** A werift ICE protocol: UDP ones take datagrams, ICE-TCP ones take RFC 4571 frames. */
+export type ProtocolLike = Partial<Record<'datagramReceived' | 'handleFrame', (data: Buffer, addr: unknown) => void>>;
 
 interface ConnectionLike {
   localUsername: string;
@@ -51,6 +50,13 @@ function isConnection(c: unknown): c is ConnectionLike {
 
 const guarded = new WeakSet<ProtocolLike>();
 
+/** Where packets enter a protocol: its datagram handler (UDP) or frame handler (ICE-TCP). */
+export function entryPoint(protocol: ProtocolLike): 'datagramReceived' | 'handleFrame' | undefined {
+  if (typeof protocol.datagramReceived === 'function') return 'datagramReceived';
+  if (typeof protocol.handleFrame === 'function') return 'handleFrame';
+  return undefined;
+}
+
 /**
  * Puts the credential check in front of every ICE socket of `pc`. Call it once gathering is complete
  * (the sockets exist) and before the answer leaves. Returns false when werift's shape is not the one
@@ -62,22 +68,29 @@ export function requireAuthenticatedChecks(pc: RTCPeerConnection): boolean {
     const connection = (transport as unknown as { connection?: unknown }).connection;
     if (!isConnection(connection)) return false;
     for (const protocol of connection.protocols) {
-      if (typeof protocol.datagramReceived !== 'function') return false;
+      const entry = entryPoint(protocol);
+      if (!entry) return false;
       protectedSockets++;
       if (guarded.has(protocol)) continue;
       guarded.add(protocol);
-      const original = protocol.datagramReceived.bind(protocol);
+      const original = protocol[entry]!.bind(protocol);
       // Addresses that sent this agent an authenticated check: the only ones media is taken from.
-      const checked = new Set<string>();
-      protocol.datagramReceived = (data, addr) => {
-        const source = addr as readonly unknown[] | undefined;
+      // Host → ports, so a media packet builds no key string.
+      const checked = new Map<string, Set<number>>();
+      protocol[entry] = (data, addr) => {
+        const source = addr as readonly [string, number] | undefined;
+        const host = String(source?.[0]);
+        const port = source?.[1] ?? 0;
         // Source port 0 cannot be answered: werift's reply would throw ERR_SOCKET_BAD_PORT.
-        if (source?.[1] === 0) return;
-        const key = `${String(source?.[0])}|${String(source?.[1])}`;
+        if (port === 0) return;
         if (looksLikeStun(data)) {
           if (isUnauthenticatedStunRequest(data, connection.localUsername, connection.localPassword)) return;
-          if (isStunRequest(data)) checked.add(key);
-        } else if (!checked.has(key)) {
+          if (isStunRequest(data)) {
+            let ports = checked.get(host);
+            if (!ports) checked.set(host, (ports = new Set()));
+            ports.add(port);
+          }
+        } else if (!checked.get(host)?.has(port)) {
           return;
         }
         original(data, addr);

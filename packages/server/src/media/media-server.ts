@@ -1,5 +1,6 @@
 // MediaServer: streams by name, their publishers and players. It knows nothing of WebSockets: callers
 // hand it requests with a status callback, and it answers with SDP or a MediaError.
+import type { Socket } from 'node:net';
 import { STREAM_STATUS, STREAM_STATUS_INFO, type StreamStatus } from '@traverse/protocol/constants';
 import type { Logger } from 'pino';
 import { LogLimiter } from '../observability/log-limiter.ts';
@@ -42,6 +43,16 @@ export class MediaServer {
 
   #checkId(id: string): void {
     if (this.#sessions.has(id)) throw new MediaError(STREAM_STATUS_INFO.MEDIASESSION_ID_ALREADY_IN_USE);
+  }
+
+  /**
+   * Takes a TCP connection for ICE-TCP whose first bytes (`head`) were already read elsewhere (the
+   * public port). It belongs to the session whose ufrag its first check names; otherwise it is closed.
+   */
+  acceptIceTcp(socket: Socket, head: Buffer): void {
+    const acceptor = this.options.network.shared?.tcp?.acceptor;
+    if (acceptor) acceptor.accept(socket, head);
+    else socket.destroy();
   }
 
   /** Starts publishing; resolves with the SDP answer. The final status arrives through onStatus. */

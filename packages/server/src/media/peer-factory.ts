@@ -2,14 +2,17 @@
 // nor veth/tun interfaces (research/webrtc-stack.md §5 quirks 1–3), so the addresses to advertise
 // are configured, and nothing else is gathered.
 import { RTCPeerConnection, type RTCRtpCodecParameters } from 'werift';
+import type { SharedMediaPorts } from './shared-ports/werift-binding.ts';
 
 export interface MediaNetworkOptions {
   /** Addresses werift binds and advertises as host candidates (e.g. 127.0.0.1, a veth address). */
   mediaIps: string[];
   /** Address advertised instead, when the server is behind NAT (one per media IP, same order). */
   announcedIps: string[];
-  /** UDP port range for media; [0, 0] lets the OS choose. */
+  /** UDP port range for media when no shared ports are given; [0, 0] lets the OS choose. */
   portRange: [number, number];
+  /** The one UDP port (and ICE-TCP port) every session shares; when set, portRange is not used. */
+  shared?: SharedMediaPorts;
 }
 
 export function createPeerConnection(network: MediaNetworkOptions, codecs: { audio: RTCRtpCodecParameters[]; video: RTCRtpCodecParameters[] }): RTCPeerConnection {
@@ -22,7 +25,7 @@ export function createPeerConnection(network: MediaNetworkOptions, codecs: { aud
     iceUseIpv6: false,
     iceUseTcp: false,
     iceAdditionalHostAddresses: network.mediaIps,
-    ...(min > 0 && max > min ? { icePortRange: [min, max] as [number, number] } : {}),
+    ...(!network.shared && min > 0 && max > min ? { icePortRange: [min, max] as [number, number] } : {}),
     bundlePolicy: 'max-bundle',
   });
 }
@@ -63,6 +66,7 @@ export function announce(sdp: string, network: MediaNetworkOptions): string {
  */
 export function missingCandidatesReason(sdp: string, network: MediaNetworkOptions): string | undefined {
   if (/^a=candidate:/m.test(sdp)) return undefined;
+  if (network.shared) return 'no shared media port was open';
   const [min, max] = network.portRange;
   return min > 0 ? `every UDP port of the media range ${min}–${max} is in use` : 'no UDP socket could be opened for media';
 }

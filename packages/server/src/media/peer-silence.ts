@@ -6,13 +6,9 @@
 // It reaches into werift's ICE connection, as ice-request-auth.ts does, and checks the shape it relies on.
 import { looksLikeStun } from '@traverse/turn/stun';
 import type { RTCPeerConnection } from 'werift';
-import { isStunRequest } from './ice-request-auth.ts';
+import { entryPoint, isStunRequest, type ProtocolLike } from './ice-request-auth.ts';
 
 type Address = readonly [string, number];
-
-interface ProtocolLike {
-  datagramReceived(data: Buffer, addr: Address): void;
-}
 
 interface ConnectionLike {
   protocols: ProtocolLike[];
@@ -40,11 +36,13 @@ export function listenForPeer(pc: RTCPeerConnection): PeerHearing | undefined {
     const connection = (transport as unknown as { connection?: unknown }).connection;
     if (!isConnection(connection)) return undefined;
     for (const protocol of connection.protocols) {
-      if (typeof protocol.datagramReceived !== 'function') return undefined;
-      const original = protocol.datagramReceived.bind(protocol);
-      protocol.datagramReceived = (data, addr) => {
+      const entry = entryPoint(protocol);
+      if (!entry) return undefined;
+      const original = protocol[entry]!.bind(protocol);
+      protocol[entry] = (data, addr) => {
         const peer = connection.nominated?.remoteAddr;
-        if ((looksLikeStun(data) && isStunRequest(data)) || (peer && peer[0] === addr[0] && peer[1] === addr[1])) heardAt = Date.now();
+        const from = addr as Address;
+        if ((looksLikeStun(data) && isStunRequest(data)) || (peer && peer[0] === from[0] && peer[1] === from[1])) heardAt = Date.now();
         original(data, addr);
       };
     }

@@ -7,6 +7,7 @@ import { followBrowserNomination } from './ice-lite-nomination.ts';
 import { requireAuthenticatedChecks } from './ice-request-auth.ts';
 import { listenForPeer, watchSilence, type PeerHearing } from './peer-silence.ts';
 import { announce, missingCandidatesReason, waitForGathering, type MediaNetworkOptions } from './peer-factory.ts';
+import { gatherOnSharedPorts } from './shared-ports/werift-binding.ts';
 import { MediaError, type SessionInfo, type SessionKind, type SessionRequest } from './types.ts';
 
 /** The status info when no media socket could be opened (the media port range is used up). */
@@ -65,6 +66,9 @@ export abstract class MediaSession {
   protected async answer(prepare: () => void | Promise<void>): Promise<string> {
     await this.pc.setRemoteDescription({ type: 'offer', sdp: this.request.sdp });
     followBrowserNomination(this.pc);
+    if (this.network.shared && !gatherOnSharedPorts(this.pc, this.network.shared)) {
+      throw new MediaError(STREAM_STATUS_INFO.FAILED_BY_ERROR, 'cannot put ICE on the shared media ports with this werift version');
+    }
     await prepare();
     // DTLS server: the answer says a=setup:passive and the browser connects to us.
     for (const dtls of this.pc.dtlsTransports) dtls.role = 'server';

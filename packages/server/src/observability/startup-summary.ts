@@ -8,6 +8,8 @@ export interface ListeningServer {
   };
   mediaIps: readonly string[];
   ports: { http: number; ws: number; https?: number; wss?: number; turn?: { udp?: number; tcp?: number; tls?: number } };
+  /** The shared media ports; undefined with a per-session port range. */
+  mediaPorts?: { udp: readonly number[]; tcp?: number };
 }
 
 /** A host for URLs: a wildcard address means "this machine", IPv6 goes in brackets. */
@@ -45,8 +47,11 @@ export function startupSummary(server: ListeningServer): string[] {
   }
   rows.push(['REST API', `${http}/rest-api/stream/find_all (from ${config.restAllowedIps.join(', ')})`]);
   rows.push(['Metrics', `${http}/metrics  health ${http}/health`]);
-  const mediaPorts = config.mediaPortMin > 0 ? `ports ${config.mediaPortMin}-${config.mediaPortMax}` : 'ports chosen by the OS';
-  rows.push(['Media', `UDP on ${server.mediaIps.join(', ')}, ${mediaPorts}${config.announcedIp ? `, announced as ${config.announcedIp}` : ''}`]);
+  const shared = server.mediaPorts;
+  const mediaPorts = shared
+    ? `UDP port ${[...new Set(shared.udp)].join(', ')} for every session${shared.tcp ? `, ICE-TCP port ${shared.tcp}` : ''}`
+    : config.mediaPortMin ? `UDP ports ${config.mediaPortMin}-${config.mediaPortMax}, one per session` : 'UDP ports chosen by the OS, one per session';
+  rows.push(['Media', `${mediaPorts} on ${server.mediaIps.join(', ')}${config.announcedIp ? `, announced as ${config.announcedIp}` : ''}`]);
   const width = Math.max(...rows.map(([label]) => label.length)) + 2;
   return ['Traverse is listening', ...rows.map(([label, value]) => `  ${label.padEnd(width)}${value}`)];
 }

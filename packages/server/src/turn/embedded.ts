@@ -19,15 +19,18 @@ function hostOnly(host: string): string {
   return colon > 0 && host.indexOf(':') === colon ? host.slice(0, colon) : host;
 }
 
-export async function startEmbeddedTurn(config: ServerConfig, mediaIps: string[], logger: Logger, registry: Registry, events?: TurnEvents): Promise<EmbeddedTurn> {
+/**
+ * `mediaPorts`: the UDP ports browsers relay to on the media addresses (the shared port, or the
+ * per-session range); undefined when the OS chooses per session, which allows any port.
+ */
+export async function startEmbeddedTurn(config: ServerConfig, mediaIps: string[], mediaPorts: [number, number] | undefined, logger: Logger, registry: Registry, events?: TurnEvents): Promise<EmbeddedTurn> {
   const t = config.turn;
   const secret = t.secret ?? randomBytes(24).toString('base64url');
   const demo = t.demoUser ? [{ username: t.demoUser.split(':')[0]!, password: t.demoUser.slice(t.demoUser.indexOf(':') + 1) }] : [];
   const cert = t.cert ?? config.cert;
   const key = t.key ?? config.key;
-  const mediaPorts = config.mediaPortMin > 0 && config.mediaPortMax > config.mediaPortMin ? [config.mediaPortMin, config.mediaPortMax] as [number, number] : undefined;
   if (!mediaPorts) {
-    logger.warn({ mediaIps }, 'media ports are chosen by the OS (mediaPortMin 0): the embedded TURN may relay to any UDP port of the media addresses; set a media port range in production');
+    logger.warn({ mediaIps }, 'media ports are chosen by the OS per session (mediaPortMin 0): the embedded TURN may relay to any UDP port of the media addresses; use the shared media port (mediaUdpPort) or a port range in production');
   }
   const server = await createTurnServer({
     listeningIps: t.listeningIps,

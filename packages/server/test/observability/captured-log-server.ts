@@ -6,7 +6,7 @@ export async function serverWithCapturedLog(settings: ServerSettings) {
   const lines: string[] = [];
   const logger = pino({ level: 'info' }, { write: (line: string) => void lines.push(line) });
   const config = validateConfig({
-    httpPort: 0, wsPort: 0, listenIp: '127.0.0.1', mediaIps: ['127.0.0.1'], mediaPortMin: 0, mediaPortMax: 0,
+    httpPort: 0, wsPort: 0, listenIp: '127.0.0.1', mediaIps: ['127.0.0.1'], mediaUdpPort: 0, mediaTcpPort: 0,
     turn: { enabled: false }, ...settings,
   });
   const app = await startApp(config, { logger });

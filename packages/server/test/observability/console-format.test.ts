@@ -27,6 +27,7 @@ test('the summary names the example page, signaling, TURN over UDP/TCP/TLS, /tur
   const lines = startupSummary({
     config, mediaIps: ['10.0.0.5'],
     ports: { http: 8888, ws: 8080, https: 8444, wss: 8443, turn: { udp: 3478, tcp: 3478, tls: 5349 } },
+    mediaPorts: { udp: [40000], tcp: 40000 },
   });
   assert.equal(lines[0], 'Traverse is listening');
   const text = lines.join('\n');
@@ -37,11 +38,17 @@ test('the summary names the example page, signaling, TURN over UDP/TCP/TLS, /tur
     /TURN credentials +http:\/\/localhost:8888\/turn-credentials/m,
     /REST API +http:\/\/localhost:8888\/rest-api\/stream\/find_all \(from 127\.0\.0\.0\/8, /m,
     /Metrics +http:\/\/localhost:8888\/metrics/m,
-    /Media +UDP on 10\.0\.0\.5, ports 40000-44999, announced as 203\.0\.113\.10$/m,
+    /Media +UDP port 40000 for every session, ICE-TCP port 40000 on 10\.0\.0\.5, announced as 203\.0\.113\.10$/m,
   ]) assert.match(text, expected);
   // One column for the values.
   const columns = new Set(lines.slice(1).map((l) => /^ {2}\S.*? {2,}(?=\S)/.exec(l)?.[0].length));
   assert.equal(columns.size, 1, text);
+});
+
+test('with a media port range the summary names the range, one port per session', () => {
+  const config = validateConfig({ mediaPortMin: 41000, mediaPortMax: 41999 });
+  const lines = startupSummary({ config, mediaIps: ['127.0.0.1'], ports: { http: 1, ws: 2 } });
+  assert.match(lines.join('\n'), /Media +UDP ports 41000-41999, one per session on 127\.0\.0\.1$/m);
 });
 
 test('the summary says TURN is off when it is, and uses the TURN public host when set', () => {

@@ -11,7 +11,7 @@ export const TEST_MEDIA_PORTS = [64500, 64999] as const;
 
 export async function testApp(overrides: ServerSettings = {}): Promise<RunningApp & { wsUrl: string; httpUrl: string }> {
   const config = validateConfig({
-    httpPort: 0, wsPort: 0, listenIp: '127.0.0.1', mediaIps: ['127.0.0.1'], mediaPortMin: 0, mediaPortMax: 0,
+    httpPort: 0, wsPort: 0, listenIp: '127.0.0.1', mediaIps: ['127.0.0.1'], mediaUdpPort: 0, mediaTcpPort: 0,
     logLevel: 'silent', iceTimeoutSeconds: 10, pingIntervalSeconds: 2,
     ...overrides,
     turn: { port: 0, tlsPort: 0, listeningIps: ['127.0.0.1'], relayIps: ['127.0.0.1'], minPort: TEST_RELAY_PORTS[0], maxPort: TEST_RELAY_PORTS[1], ...(overrides.turn ?? {}) },

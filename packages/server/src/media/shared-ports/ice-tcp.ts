@@ -1,0 +1,140 @@
+// ICE-TCP on shared ports (RFC 6544 passive candidates, RFC 4571 framing). A browser connects to
+// one TCP port that every session shares; the connection belongs to the session whose ufrag its
+// first framed Binding request names, once that request's MESSAGE-INTEGRITY verifies. Until then a
+// connection may send at most one frame's worth of bytes within a short time, and only so many
+// such connections may wait at once: a stranger can hold a few sockets, never a session.
+import { createServer, type Server, type Socket } from 'node:net';
+import { authenticatedCheck, type IceCredential } from './ice-check.ts';
+import type { RemoteAddress } from './udp-port.ts';
+
+/** RFC 4571: a 16-bit length before every packet. A first check is a few hundred bytes. */
+const MAX_FIRST_FRAME = 1500;
+
+export interface IceTcpLimits {
+  /** Connections that have not yet sent an authenticated check, at once. */
+  maxPending: number;
+  /** How long a connection may take to send its first check. */
+  firstCheckTimeoutMs: number;
+}
+
+export const DEFAULT_ICE_TCP_LIMITS: IceTcpLimits = { maxPending: 256, firstCheckTimeoutMs: 5_000 };
+
+export interface IceTcpCounters {
+  /** Connections closed before an authenticated check: garbage, unknown ufrag, too slow, too many. */
+  refused: number;
+  accepted: number;
+}
+
+/** How a session takes a connection: the socket, with the bytes already read pushed back. */
+export type IceTcpSink = (socket: Socket, from: RemoteAddress, localPort: number) => void;
+
+interface Registration extends IceCredential {
+  take: IceTcpSink;
+}
+
+/** The first RFC 4571 frame of `head`, 'more' while incomplete, undefined when it cannot be a first check. */
+export function firstFrame(head: Buffer): Buffer | 'more' | undefined {
+  if (head.length < 2) return 'more';
+  const length = head.readUInt16BE(0);
+  if (length < 20 || length > MAX_FIRST_FRAME) return undefined;
+  if (head.length < 2 + length) return 'more';
+  return head.subarray(2, 2 + length);
+}
+
+export class IceTcpAcceptor {
+  readonly counters: IceTcpCounters = { refused: 0, accepted: 0 };
+  readonly #byUfrag = new Map<string, Registration>();
+  readonly #servers: Server[] = [];
+  #pending = 0;
+
+  constructor(private readonly limits: IceTcpLimits = DEFAULT_ICE_TCP_LIMITS) {}
+
+  /** Listens on `ip:port` (0: chosen by the OS) and resolves with the port. */
+  async listen(ip: string, port: number): Promise<number> {
+    const server = createServer((socket) => this.accept(socket, Buffer.alloc(0)));
+    server.on('error', () => undefined);
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen({ host: ip, port, exclusive: true }, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    this.#servers.push(server);
+    return (server.address() as { port: number }).port;
+  }
+
+  attach(credential: IceCredential, take: IceTcpSink): () => void {
+    if (this.#byUfrag.has(credential.ufrag)) throw new Error(`ICE ufrag ${credential.ufrag} is already attached`);
+    const registration = { ...credential, take };
+    this.#byUfrag.set(credential.ufrag, registration);
+    return () => {
+      if (this.#byUfrag.get(credential.ufrag) === registration) this.#byUfrag.delete(credential.ufrag);
+    };
+  }
+
+  /**
+   * Takes a new connection whose first bytes (`head`, possibly empty) were already read, e.g. by
+   * the public port's demultiplexer.
+   */
+  accept(socket: Socket, head: Buffer): void {
+    const remote: RemoteAddress | undefined = socket.remoteAddress && socket.remotePort ? [socket.remoteAddress, socket.remotePort] : undefined;
+    socket.on('error', () => undefined);
+    if (!remote || this.#pending >= this.limits.maxPending) {
+      this.#refuse(socket);
+      return;
+    }
+    this.#pending++;
+    let buffered = head;
+    let settled = false;
+    const settle = (): void => {
+      settled = true;
+      this.#pending--;
+      clearTimeout(timer);
+      socket.off('data', onData);
+      socket.off('close', onClose);
+    };
+    const timer = setTimeout(() => {
+      settle();
+      this.#refuse(socket);
+    }, this.limits.firstCheckTimeoutMs);
+    const onClose = (): void => {
+      if (!settled) settle();
+    };
+    const decide = (): void => {
+      const frame = firstFrame(buffered);
+      if (frame === 'more') return;
+      const owner = frame && authenticatedCheck(frame, this.#byUfrag);
+      settle();
+      if (!owner) {
+        this.#refuse(socket);
+        return;
+      }
+      this.counters.accepted++;
+      socket.pause();
+      // The session's reader starts from the first frame again.
+      socket.unshift(buffered);
+      owner.take(socket, remote, socket.localPort ?? 0);
+      socket.resume();
+    };
+    const onData = (chunk: Buffer): void => {
+      buffered = buffered.length === 0 ? chunk : Buffer.concat([buffered, chunk]);
+      decide();
+    };
+    socket.on('close', onClose);
+    socket.on('data', onData);
+    // The public port's demultiplexer hands sockets over paused.
+    socket.resume();
+    if (head.length > 0) decide();
+  }
+
+  async close(): Promise<void> {
+    this.#byUfrag.clear();
+    await Promise.all(this.#servers.splice(0).map((server) => new Promise<void>((resolve) => server.close(() => resolve()))));
+  }
+
+  #refuse(socket: Socket): void {
+    this.counters.refused++;
+    socket.destroy();
+  }
+}

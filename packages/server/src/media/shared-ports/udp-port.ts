@@ -1,0 +1,123 @@
+// One UDP socket that every WebRTC session shares (RFC 7983 demultiplexing by flow). A remote
+// address becomes a session's flow only through an authenticated ICE check naming that session's
+// ufrag; from then on its packets go to that session by address alone (the hot path: two map
+// lookups, no allocation). Everything else — a stranger's STUN, DTLS or garbage — is dropped and
+// counted, so it never reaches any session.
+import { createSocket, type Socket } from 'node:dgram';
+import { isIPv6 } from 'node:net';
+import { authenticatedCheck, mayBeStun, type IceCredential } from './ice-check.ts';
+
+export type RemoteAddress = [host: string, port: number];
+
+/** One session's attachment to the shared socket. */
+export interface UdpAttachment {
+  /** Sends to a remote address of this session (any address: werift answers checks before they map). */
+  send(data: Buffer, to: RemoteAddress): Promise<void>;
+  /** Forgets the session and all its flows. Idempotent. */
+  detach(): void;
+}
+
+interface Registration extends IceCredential {
+  receive(data: Buffer, from: RemoteAddress): void;
+  flows: Set<string>;
+  attached: boolean;
+}
+
+export interface SharedUdpCounters {
+  /** Packets dropped because no session's authenticated check ever came from their address. */
+  strayPackets: number;
+  /** Flows mapped to a session (a remote address's first authenticated check). */
+  flowsOpened: number;
+}
+
+export class SharedUdpPort {
+  readonly counters: SharedUdpCounters = { strayPackets: 0, flowsOpened: 0 };
+  readonly #byUfrag = new Map<string, Registration>();
+  /** Remote host → remote port → session: nested so the hot path builds no key string. */
+  readonly #flows = new Map<string, Map<number, Registration>>();
+
+  private constructor(readonly socket: Socket, readonly ip: string, readonly port: number) {
+    socket.on('message', (data, rinfo) => this.#onMessage(data, rinfo.address, rinfo.port));
+    // Send errors (e.g. an ICMP-unreachable peer) surface here; a session's sends must not throw the process.
+    socket.on('error', () => undefined);
+  }
+
+  /** Binds `ip:port` (port 0: chosen by the OS). */
+  static async bind(ip: string, port: number): Promise<SharedUdpPort> {
+    const socket = createSocket({ type: isIPv6(ip) ? 'udp6' : 'udp4' });
+    await new Promise<void>((resolve, reject) => {
+      socket.once('error', reject);
+      socket.bind({ address: ip, port, exclusive: true }, () => {
+        socket.off('error', reject);
+        resolve();
+      });
+    });
+    return new SharedUdpPort(socket, ip, socket.address().port);
+  }
+
+  get sessions(): number {
+    return this.#byUfrag.size;
+  }
+
+  /** Attaches a session by its local ICE credential; `receive` gets every packet of its flows. */
+  attach(credential: IceCredential, receive: (data: Buffer, from: RemoteAddress) => void): UdpAttachment {
+    if (this.#byUfrag.has(credential.ufrag)) throw new Error(`ICE ufrag ${credential.ufrag} is already attached`);
+    const registration: Registration = { ...credential, receive, flows: new Set(), attached: true };
+    this.#byUfrag.set(credential.ufrag, registration);
+    return {
+      send: (data, to) => new Promise((resolve, reject) => {
+        if (!registration.attached) return resolve();
+        this.socket.send(data, to[1], to[0], (err) => (err ? reject(err) : resolve()));
+      }),
+      detach: () => this.#detach(registration),
+    };
+  }
+
+  close(): Promise<void> {
+    for (const registration of [...this.#byUfrag.values()]) this.#detach(registration);
+    return new Promise((resolve) => this.socket.close(() => resolve()));
+  }
+
+  #onMessage(data: Buffer, host: string, port: number): void {
+    // Port 0 cannot be answered (a send to it throws): nobody legitimate sends from it.
+    if (port === 0) return;
+    const owner = this.#flows.get(host)?.get(port);
+    if (mayBeStun(data)) {
+      // A check may (re)map its address: an authenticated one for another session wins it
+      // (a NAT rebinding that reused a port, or a stale flow of an ended session).
+      const target = authenticatedCheck(data, this.#byUfrag);
+      if (target && target !== owner) this.#map(host, port, target, owner);
+      const to = target ?? owner;
+      if (to) to.receive(data, [host, port]);
+      else this.counters.strayPackets++;
+      return;
+    }
+    if (owner) owner.receive(data, [host, port]);
+    else this.counters.strayPackets++;
+  }
+
+  #map(host: string, port: number, to: Registration, from: Registration | undefined): void {
+    const key = `${host}|${port}`;
+    from?.flows.delete(key);
+    let ports = this.#flows.get(host);
+    if (!ports) this.#flows.set(host, (ports = new Map()));
+    ports.set(port, to);
+    to.flows.add(key);
+    this.counters.flowsOpened++;
+  }
+
+  #detach(registration: Registration): void {
+    if (!registration.attached) return;
+    registration.attached = false;
+    if (this.#byUfrag.get(registration.ufrag) === registration) this.#byUfrag.delete(registration.ufrag);
+    for (const key of registration.flows) {
+      const bar = key.lastIndexOf('|');
+      const host = key.slice(0, bar);
+      const ports = this.#flows.get(host);
+      const port = Number(key.slice(bar + 1));
+      if (ports?.get(port) === registration) ports.delete(port);
+      if (ports?.size === 0) this.#flows.delete(host);
+    }
+    registration.flows.clear();
+  }
+}
