@@ -58,3 +58,16 @@ test('a media port range of one port is refused (every session needs its own por
   assert.throws(() => validateConfig({ mediaPortMin: 41000, mediaPortMax: 41000 }), (e: ConfigError) => /mediaPortMax: a media port range needs more than one port/.test(e.message));
   assert.equal(validateConfig({ mediaPortMin: 0, mediaPortMax: 0 }).mediaPortMin, 0, 'OS-chosen ports stay possible (tests)');
 });
+
+test('media ports: one shared UDP port 40000 with ICE-TCP on the same number by default; a range only when both ends are given', () => {
+  const defaults = validateConfig({});
+  assert.equal(defaults.mediaUdpPort, 40000);
+  assert.equal(defaults.iceTcp, true);
+  assert.equal(defaults.mediaTcpPort, undefined, 'undefined: the UDP port number');
+  assert.equal(defaults.mediaPortMin, undefined, 'no per-session range');
+  const flags = loadConfig(['--media-udp-port', '41000', '--media-tcp-port', '41001', '--no-ice-tcp'], {}).config;
+  assert.deepEqual([flags.mediaUdpPort, flags.mediaTcpPort, flags.iceTcp], [41000, 41001, false]);
+  assert.throws(() => validateConfig({ mediaPortMin: 41000 }), (e: ConfigError) => /mediaPortMin and mediaPortMax go together/.test(e.message));
+  assert.throws(() => validateConfig({ publicPort: 443 }), (e: ConfigError) => /publicPort: needs cert and key/.test(e.message));
+  assert.equal(validateConfig({ publicPort: 443, cert: 'c', key: 'k' }).publicPort, 443);
+});

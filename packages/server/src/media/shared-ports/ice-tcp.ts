@@ -45,7 +45,7 @@ export class IceTcpAcceptor {
   readonly counters: IceTcpCounters = { refused: 0, accepted: 0 };
   readonly #byUfrag = new Map<string, Registration>();
   readonly #servers: Server[] = [];
-  #pending = 0;
+  readonly #waiting = new Set<Socket>();
 
   constructor(private readonly limits: IceTcpLimits = DEFAULT_ICE_TCP_LIMITS) {}
 
@@ -80,16 +80,16 @@ export class IceTcpAcceptor {
   accept(socket: Socket, head: Buffer): void {
     const remote: RemoteAddress | undefined = socket.remoteAddress && socket.remotePort ? [socket.remoteAddress, socket.remotePort] : undefined;
     socket.on('error', () => undefined);
-    if (!remote || this.#pending >= this.limits.maxPending) {
+    if (!remote || this.#waiting.size >= this.limits.maxPending) {
       this.#refuse(socket);
       return;
     }
-    this.#pending++;
+    this.#waiting.add(socket);
     let buffered = head;
     let settled = false;
     const settle = (): void => {
       settled = true;
-      this.#pending--;
+      this.#waiting.delete(socket);
       clearTimeout(timer);
       socket.off('data', onData);
       socket.off('close', onClose);
@@ -128,9 +128,14 @@ export class IceTcpAcceptor {
     if (head.length > 0) decide();
   }
 
-  async close(): Promise<void> {
+  /**
+   * Stops listening and closes the connections still waiting for a check. Connections already handed
+   * to a session are the session's to close (server.close() would wait for them).
+   */
+  close(): void {
     this.#byUfrag.clear();
-    await Promise.all(this.#servers.splice(0).map((server) => new Promise<void>((resolve) => server.close(() => resolve()))));
+    for (const server of this.#servers.splice(0)) server.close();
+    for (const socket of this.#waiting) socket.destroy();
   }
 
   #refuse(socket: Socket): void {

@@ -32,7 +32,8 @@ export async function openSharedPorts(options: SharedPortOptions): Promise<OpenS
   const udp: SharedUdpPort[] = [];
   const acceptor = options.tcpPort === undefined ? undefined : new IceTcpAcceptor(options.tcpLimits ?? DEFAULT_ICE_TCP_LIMITS);
   const close = async () => {
-    await Promise.all([...udp.map((u) => u.close()), acceptor?.close()]);
+    acceptor?.close();
+    await Promise.all(udp.map((u) => u.close()));
   };
   try {
     for (const ip of options.mediaIps) udp.push(await SharedUdpPort.bind(ip, options.udpPort));

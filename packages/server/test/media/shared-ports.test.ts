@@ -1,0 +1,268 @@
+// One UDP port and one ICE-TCP port for every session (media/shared-ports/): a flow or connection
+// belongs to the session whose ufrag its first authenticated check names, and nothing else — a
+// stranger's STUN, DTLS or garbage — reaches any session.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { createSocket, type Socket as UdpSocket } from 'node:dgram';
+import { connect, type Socket } from 'node:net';
+import { pino } from 'pino';
+import { Attr, StunClass, StunMethod, encodeMessage } from '@traverse/turn/stun';
+import { MediaServer } from '../../src/media/index.ts';
+import { authenticatedCheck, checkedUfrag } from '../../src/media/shared-ports/ice-check.ts';
+import { IceTcpAcceptor, firstFrame } from '../../src/media/shared-ports/ice-tcp.ts';
+import { openSharedPorts, type OpenSharedPorts } from '../../src/media/shared-ports/index.ts';
+import { SharedUdpPort } from '../../src/media/shared-ports/udp-port.ts';
+import { sessionRequest as request } from '../support/media.ts';
+import { TestPlayer, TestPublisher, until } from '../support/werift-client.ts';
+
+function check(username: string, password: string | undefined): Buffer {
+  return encodeMessage(StunClass.Request, StunMethod.Binding, randomBytes(12), [
+    { type: Attr.Username, value: Buffer.from(username) },
+    { type: Attr.Priority, value: Buffer.from([0x6e, 0, 0x1e, 0xff]) },
+  ], { ...(password ? { integrityKey: Buffer.from(password) } : {}), fingerprint: true });
+}
+
+const framed = (data: Buffer) => Buffer.concat([Buffer.from([data.length >> 8, data.length & 0xff]), data]);
+const DTLS_HELLO = Buffer.from([0x16, 0xfe, 0xfd, 0, 0, 0, 0, 0, 0, 0, 0, 0, 12, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+const RTP = Buffer.from([0x80, 96, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1, 1, 2, 3, 4]);
+
+async function udpClient(): Promise<UdpSocket> {
+  const socket = createSocket('udp4');
+  await new Promise<void>((r) => socket.bind(0, '127.0.0.1', () => r()));
+  return socket;
+}
+
+const settle = () => new Promise((r) => setTimeout(r, 60));
+
+test('checkedUfrag() and authenticatedCheck(): the ufrag a Binding request names, and only with its password', () => {
+  const known = new Map([['alpha', { ufrag: 'alpha', password: 'alpha-password-0123456789' }]]);
+  assert.equal(checkedUfrag(check('alpha:browser', undefined)), 'alpha');
+  assert.equal(authenticatedCheck(check('alpha:browser', 'alpha-password-0123456789'), known)?.ufrag, 'alpha');
+  assert.equal(authenticatedCheck(check('alpha:browser', 'wrong-password-0123456789'), known), undefined, 'wrong password');
+  assert.equal(authenticatedCheck(check('alpha:browser', undefined), known), undefined, 'no MESSAGE-INTEGRITY');
+  assert.equal(authenticatedCheck(check('beta:browser', 'alpha-password-0123456789'), known), undefined, 'unknown ufrag');
+  assert.equal(checkedUfrag(check('alpha', undefined)), undefined, 'no colon');
+  const response = encodeMessage(StunClass.SuccessResponse, StunMethod.Binding, randomBytes(12), [{ type: Attr.Username, value: Buffer.from('alpha:x') }]);
+  assert.equal(checkedUfrag(response), undefined, 'a response is no check');
+  assert.equal(checkedUfrag(DTLS_HELLO), undefined);
+  assert.equal(checkedUfrag(randomBytes(64)), undefined);
+});
+
+test('firstFrame(): RFC 4571 length, then the frame; too short or too long to be a check is refused', () => {
+  const frame = check('a:b', 'x');
+  assert.equal(firstFrame(Buffer.from([0])), 'more');
+  assert.equal(firstFrame(framed(frame).subarray(0, 10)), 'more');
+  assert.deepEqual(firstFrame(framed(frame)), frame);
+  assert.deepEqual(firstFrame(Buffer.concat([framed(frame), Buffer.from([1, 2, 3])])), frame, 'what follows is the session\'s');
+  assert.equal(firstFrame(Buffer.from([0, 4, 1, 2, 3, 4])), undefined, 'shorter than a STUN header');
+  assert.equal(firstFrame(Buffer.from([0xff, 0xff, 1])), undefined, 'longer than any first check');
+  assert.equal(firstFrame(Buffer.from('GET / HTTP/1.1\r\n')), undefined, 'HTTP reads as a 18245-byte frame');
+});
+
+test('shared UDP port: a flow maps to the session its authenticated check names; strangers reach no session', async (t) => {
+  const port = await SharedUdpPort.bind('127.0.0.1', 0);
+  const browserA = await udpClient();
+  const browserB = await udpClient();
+  const stranger = await udpClient();
+  t.after(async () => {
+    for (const s of [browserA, browserB, stranger]) s.close();
+    await port.close();
+  });
+  const got = { a: [] as Buffer[], b: [] as Buffer[] };
+  const a = port.attach({ ufrag: 'sessA', password: 'password-of-session-a-0123' }, (d) => got.a.push(d));
+  port.attach({ ufrag: 'sessB', password: 'password-of-session-b-0123' }, (d) => got.b.push(d));
+  const send = (s: UdpSocket, d: Buffer) => s.send(d, port.port, '127.0.0.1');
+
+  // Before any check, nothing maps: media, DTLS and forged checks from anyone are dropped.
+  send(browserA, RTP);
+  send(browserA, DTLS_HELLO);
+  send(stranger, check('sessA:x', 'not-the-password-0123456'));
+  send(stranger, check('sessA:x', undefined));
+  send(stranger, randomBytes(200));
+  await settle();
+  assert.deepEqual([got.a.length, got.b.length], [0, 0]);
+  assert.equal(port.counters.strayPackets, 5);
+
+  send(browserA, check('sessA:x', 'password-of-session-a-0123'));
+  send(browserB, check('sessB:y', 'password-of-session-b-0123'));
+  await settle();
+  send(browserA, RTP);
+  send(browserB, DTLS_HELLO);
+  send(stranger, RTP);
+  await settle();
+  assert.equal(got.a.length, 2, 'A: its check and its media');
+  assert.deepEqual(got.a[1], RTP);
+  assert.equal(got.b.length, 2, 'B: its check and its DTLS');
+  assert.deepEqual(got.b[1], DTLS_HELLO);
+  assert.equal(port.counters.flowsOpened, 2);
+
+  // A forged check for B from A's address moves nothing; an authenticated one does (a rebinding).
+  send(browserA, check('sessB:y', 'wrong-password-for-b-0123'));
+  await settle();
+  send(browserA, RTP);
+  await settle();
+  assert.equal(got.a.length, 4, 'the forged check went to A (its flow), whose own check drops it; A keeps its media');
+  assert.equal(got.b.length, 2);
+
+  // Replies leave from the shared port.
+  const reply = new Promise<number>((resolve) => browserA.once('message', (_m, rinfo) => resolve(rinfo.port)));
+  await a.send(Buffer.from('hello'), ['127.0.0.1', browserA.address().port]);
+  assert.equal(await reply, port.port);
+
+  // Detached: A's flow is gone, its packets are strays.
+  a.detach();
+  const strays = port.counters.strayPackets;
+  send(browserA, RTP);
+  await settle();
+  assert.equal(got.a.length, 4);
+  assert.equal(port.counters.strayPackets, strays + 1);
+  assert.equal(port.sessions, 1);
+});
+
+async function tcpClient(port: number): Promise<Socket> {
+  const socket = connect(port, '127.0.0.1');
+  await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject));
+  return socket;
+}
+
+const closed = (socket: Socket, timeoutMs: number) => new Promise<boolean>((resolve) => {
+  if (socket.destroyed) return resolve(true);
+  const timer = setTimeout(() => resolve(false), timeoutMs);
+  socket.once('close', () => {
+    clearTimeout(timer);
+    resolve(true);
+  });
+  socket.on('error', () => undefined);
+});
+
+test('ICE-TCP acceptor: a connection whose first frame is an authenticated check goes to that session with every byte; others are closed', async (t) => {
+  const acceptor = new IceTcpAcceptor({ maxPending: 3, firstCheckTimeoutMs: 400 });
+  const port = await acceptor.listen('127.0.0.1', 0);
+  t.after(() => acceptor.close());
+  const taken: { from: [string, number]; bytes: Promise<Buffer> }[] = [];
+  acceptor.attach({ ufrag: 'tcpA', password: 'password-of-tcp-session-a' }, (socket, from) => {
+    const chunks: Buffer[] = [];
+    taken.push({ from, bytes: new Promise((resolve) => {
+      socket.on('data', (c) => {
+        chunks.push(c);
+        const all = Buffer.concat(chunks);
+        if (all.length >= 2 + all.readUInt16BE(0) + 4) resolve(all);
+      });
+    }) });
+  });
+
+  const first = framed(check('tcpA:browser', 'password-of-tcp-session-a'));
+  const browser = await tcpClient(port);
+  t.after(() => browser.destroy());
+  // Split across writes, with the next frame right behind: the session sees the stream intact.
+  browser.write(first.subarray(0, 7));
+  await settle();
+  browser.write(Buffer.concat([first.subarray(7), Buffer.from([0, 2, 9, 9])]));
+  await until(() => taken.length === 1, 3000, 'the connection handed over');
+  assert.deepEqual(await taken[0]!.bytes, Buffer.concat([first, Buffer.from([0, 2, 9, 9])]));
+  assert.equal(taken[0]!.from[1], browser.localPort);
+
+  const refusedBefore = acceptor.counters.refused;
+  const garbage = await tcpClient(port);
+  garbage.write(randomBytes(64));
+  const forged = await tcpClient(port);
+  forged.write(framed(check('tcpA:x', 'not-the-password-01234567')));
+  const unknown = await tcpClient(port);
+  unknown.write(framed(check('nobody:x', 'password-of-tcp-session-a')));
+  const http = await tcpClient(port);
+  http.write('GET / HTTP/1.1\r\nHost: x\r\n\r\n');
+  const silent = await tcpClient(port);
+  for (const [name, socket] of Object.entries({ garbage, forged, unknown, http, silent })) {
+    assert.equal(await closed(socket, 2000), true, `${name} closed`);
+  }
+  assert.equal(acceptor.counters.refused, refusedBefore + 5);
+  assert.equal(taken.length, 1);
+  assert.equal(browser.destroyed, false, 'the session\'s connection is untouched');
+});
+
+test('ICE-TCP acceptor: only maxPending connections may wait for their first check at once', async (t) => {
+  const acceptor = new IceTcpAcceptor({ maxPending: 3, firstCheckTimeoutMs: 5000 });
+  const port = await acceptor.listen('127.0.0.1', 0);
+  const sockets: Socket[] = [];
+  t.after(async () => {
+    for (const s of sockets) s.destroy();
+    await acceptor.close();
+  });
+  for (let i = 0; i < 3; i++) sockets.push(await tcpClient(port));
+  const fourth = await tcpClient(port);
+  sockets.push(fourth);
+  assert.equal(await closed(fourth, 2000), true, 'the fourth waiting connection is closed at once');
+  assert.equal(sockets.slice(0, 3).some((s) => s.destroyed), false);
+  // Once one waiter goes, there is room again.
+  sockets[0]!.destroy();
+  await settle();
+  const fifth = await tcpClient(port);
+  sockets.push(fifth);
+  assert.equal(await closed(fifth, 300), false, 'room again after one left');
+});
+
+function sharedMediaServer(ports: OpenSharedPorts): MediaServer {
+  return new MediaServer({
+    network: { mediaIps: ['127.0.0.1'], announcedIps: [], portRange: [0, 0], shared: ports.ports },
+    timeouts: { iceMs: 8000, dtlsMs: 8000, gatheringMs: 5000 },
+    keyFrameIntervalMs: 300,
+    logger: pino({ level: 'silent' }),
+  });
+}
+
+const udpCandidatePort = (sdp: string) => Number(/a=candidate:\S+ 1 udp \d+ 127\.0\.0\.1 (\d+) typ host/.exec(sdp)?.[1]);
+const tcpCandidatePort = (sdp: string) => Number(/a=candidate:\S+ 1 tcp \d+ 127\.0\.0\.1 (\d+) typ host tcptype passive/.exec(sdp)?.[1]);
+
+test('sessions share one UDP port and offer one ICE-TCP port; media flows while a stranger floods the port with STUN, DTLS, RTP and garbage', async (t) => {
+  const ports = await openSharedPorts({ mediaIps: ['127.0.0.1'], udpPort: 0, tcpPort: 0 });
+  const media = sharedMediaServer(ports);
+  const publisher = new TestPublisher();
+  const players = [new TestPlayer(), new TestPlayer()];
+  const stranger = await udpClient();
+  let flood: NodeJS.Timeout | undefined;
+  t.after(async () => {
+    clearInterval(flood);
+    stranger.close();
+    media.close();
+    await Promise.all([publisher.close(), ...players.map((p) => p.close())]);
+    await ports.close();
+  });
+  const udpPort = ports.udpPorts[0]!;
+  // From before the first answer to the end: everything a stranger can aim at the shared port.
+  flood = setInterval(() => {
+    stranger.send(DTLS_HELLO, udpPort, '127.0.0.1');
+    stranger.send(RTP, udpPort, '127.0.0.1');
+    stranger.send(randomBytes(100), udpPort, '127.0.0.1');
+    stranger.send(check(`${'x'.repeat(4)}:y`, 'guess-guess-guess-guess'), udpPort, '127.0.0.1');
+  }, 3);
+
+  const statuses: string[][] = [];
+  const answer = await media.publish(request('pub', 'shared', await publisher.offer(), statuses));
+  assert.equal(udpCandidatePort(answer), udpPort, 'the publisher is offered the shared UDP port');
+  assert.equal(tcpCandidatePort(answer), ports.tcpPort, 'and the shared ICE-TCP port');
+  await publisher.accept(answer);
+  await until(() => statuses.length > 0, 10_000, 'publisher status');
+  assert.deepEqual(statuses[0], ['PUBLISHING', '']);
+
+  const playerStatuses: string[][][] = [[], []];
+  for (const [i, player] of players.entries()) {
+    const playAnswer = await media.play(request(`play${i}`, 'shared', await player.offer(), playerStatuses[i]));
+    assert.equal(udpCandidatePort(playAnswer), udpPort, `player ${i} shares the port`);
+    await player.accept(playAnswer);
+  }
+  await until(() => playerStatuses.every((s) => s.length > 0), 10_000, 'player statuses');
+  assert.deepEqual(playerStatuses.map((s) => s[0]), [['PLAYING', ''], ['PLAYING', '']]);
+
+  publisher.startSending(100);
+  await until(() => players.every((p) => p.videoPackets >= 100), 10_000, 'video at every player');
+  assert.ok(ports.ports.udp[0]!.counters.strayPackets > 100, `strays counted: ${ports.ports.udp[0]!.counters.strayPackets}`);
+  assert.equal(ports.ports.udp[0]!.sessions, 3);
+  assert.deepEqual(statuses, [['PUBLISHING', '']], 'the publisher never left PUBLISHING');
+
+  // A session that ends leaves the port; the others go on.
+  media.stop('play0', 'STOPPED', 'Stopped by user');
+  await until(() => ports.ports.udp[0]!.sessions === 2, 5000, 'the stopped player detached');
+  const before = players[1]!.videoPackets;
+  await until(() => players[1]!.videoPackets > before + 50, 5000, 'the other player keeps its video');
+});
