@@ -13,6 +13,11 @@ export interface Topology {
   client: Host;
   /** Drops every UDP packet entering or leaving the client (loopback excepted). */
   blockClientUdp(): void;
+  /**
+   * Replaces the client's firewall: it may reach only these server ports (TCP and UDP; replies
+   * included), or everything with 'open'. Loopback stays open.
+   */
+  allowClientOnly(allow: { tcp?: number[]; udp?: number[] } | 'open'): void;
   /** Starts a process inside a namespace; it is killed by destroy(). */
   spawnIn(host: Host, command: string, args: string[], env?: NodeJS.ProcessEnv): ChildProcess;
   exec(host: Host, command: string, args: string[]): string;
@@ -87,6 +92,22 @@ export function createTopology(): Topology {
       ipt(['-A', 'OUTPUT', '-o', 'lo', '-j', 'ACCEPT']);
       ipt(['-A', 'INPUT', '-p', 'udp', '-j', 'DROP']);
       ipt(['-A', 'OUTPUT', '-p', 'udp', '-j', 'DROP']);
+    },
+    allowClientOnly(allow) {
+      const ipt = (args: string[]) => execFileSync('ip', ['netns', 'exec', client.ns, 'iptables', ...args], { stdio: 'ignore' });
+      ipt(['-F', 'INPUT']);
+      ipt(['-F', 'OUTPUT']);
+      if (allow === 'open') return;
+      ipt(['-A', 'INPUT', '-i', 'lo', '-j', 'ACCEPT']);
+      ipt(['-A', 'OUTPUT', '-o', 'lo', '-j', 'ACCEPT']);
+      for (const [proto, ports] of [['tcp', allow.tcp ?? []], ['udp', allow.udp ?? []]] as const) {
+        for (const port of ports) {
+          ipt(['-A', 'OUTPUT', '-p', proto, '-d', server.ip, '--dport', String(port), '-j', 'ACCEPT']);
+          ipt(['-A', 'INPUT', '-p', proto, '-s', server.ip, '--sport', String(port), '-j', 'ACCEPT']);
+        }
+      }
+      ipt(['-A', 'INPUT', '-j', 'DROP']);
+      ipt(['-A', 'OUTPUT', '-j', 'DROP']);
     },
     spawnIn(host, command, args, env) {
       const child = spawn('ip', ['netns', 'exec', host.ns, command, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: env ?? process.env });
