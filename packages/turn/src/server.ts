@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
 import { pino, type Logger } from 'pino';
+import type { Socket } from 'node:net';
 import type { Registry } from 'prom-client';
 import { createCredentialStore, createNonceMinter } from './auth/index.ts';
 import { parseTurnOptions, type TurnServerConfig, type TurnServerSettings } from './config.ts';
@@ -10,7 +11,7 @@ import { createLogGate } from './log-gate.ts';
 import { registerTurnMetrics } from './metrics.ts';
 import { createRelayAllocator } from './node/relay-allocator.ts';
 import { selfSignedCertificate } from './node/certificate.ts';
-import { listenStream, type StreamListener } from './node/stream-listener.ts';
+import { createStreamAcceptor, listenStream, type StreamListener } from './node/stream-listener.ts';
 import { listenUdp, type UdpListener } from './node/udp-listener.ts';
 import { PeerPolicy, RateLimiter } from './policy/index.ts';
 import { TurnProtocol, allocationInfo, type AllocationInfo, type TrafficByTransport, type TurnEvents } from './protocol/index.ts';
@@ -44,6 +45,13 @@ export interface TurnServer {
   /** `relayPortsInUse` counts reserved ports too (`portReservations`, each held for at most 30 s). */
   stats(): { allocations: number; portReservations: number; relayPortsInUse: number; traffic: TrafficByTransport };
   allocations(): AllocationInfo[];
+  /**
+   * Serves a TCP connection accepted elsewhere (a port shared with other protocols, told apart by
+   * their first bytes) exactly as the TCP listener does, or the TLS listener when `secure` (TLS is
+   * then already terminated on `socket`). `head` holds the bytes already read from it. These
+   * connections have limits of their own, one pool per kind, as one more listener would.
+   */
+  acceptConnection(socket: Socket, options: { secure: boolean; head?: Buffer }): void;
   close(): Promise<void>;
 }
 
@@ -188,7 +196,14 @@ export async function createTurnServer(options: TurnServerOptions): Promise<Turn
     maxFrameBytes: 65_535 + 20,
     maxPendingWriteBytes: config.maxPendingWriteBytes,
   };
+  const onConnectionError = (kind: string) => (err: Error, remote: string) => log.debug({ err, remote }, `${kind} connection error`);
+  const handedOver = {
+    tcp: createStreamAcceptor({ protocol, kind: 'tcp', id: 'xt', limits, onConnectionError: onConnectionError('tcp') }),
+    tls: createStreamAcceptor({ protocol, kind: 'tls', id: 'xs', limits, onConnectionError: onConnectionError('tls') }),
+  };
   const closeAll = async () => {
+    handedOver.tcp.close();
+    handedOver.tls.close();
     await Promise.all([...udp, ...streams, ...tlsListeners].map((l) => l.close()));
   };
   try {
@@ -201,12 +216,11 @@ export async function createTurnServer(options: TurnServerOptions): Promise<Turn
         port = l.address.port;
       }
       if (config.tcp) {
-        streams.push(await listenStream({ protocol, ip, port, id: `t${i}`, limits, onConnectionError: (err, remote) => log.debug({ err, remote }, 'tcp connection error') }));
+        streams.push(await listenStream({ protocol, ip, port, id: `t${i}`, limits, onConnectionError: onConnectionError('tcp') }));
       }
       if (config.tls && tlsContext) {
         tlsListeners.push(await listenStream({
-          protocol, ip, port: config.tlsListeningPort, id: `s${i}`, limits, tls: tlsContext,
-          onConnectionError: (err, remote) => log.debug({ err, remote }, 'tls connection error'),
+          protocol, ip, port: config.tlsListeningPort, id: `s${i}`, limits, tls: tlsContext, onConnectionError: onConnectionError('tls'),
         }));
       }
     }
@@ -225,6 +239,7 @@ export async function createTurnServer(options: TurnServerOptions): Promise<Turn
     addresses: () => ({ udp: udp.map((l) => l.address), tcp: streams.map((l) => l.address), tls: tlsListeners.map((l) => l.address) }),
     stats: () => ({ allocations: protocol.allocationCount, portReservations: protocol.reservationCount, relayPortsInUse: relay.pool.inUse, traffic: protocol.trafficTotals() }),
     allocations: () => [...protocol.allocations()].map(allocationInfo),
+    acceptConnection: (socket, { secure, head }) => (secure ? handedOver.tls : handedOver.tcp).accept(socket, head),
     close() {
       closing ??= (async () => {
         clearInterval(sweeper);
