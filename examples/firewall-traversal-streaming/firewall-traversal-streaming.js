@@ -1,5 +1,6 @@
-// The firewall traversal example: init → createSession with TURN in mediaOptions (relay forced when
-// "Force relay" is checked) → ESTABLISHED → publish → play → stop.
+// The firewall traversal example: init → createSession → ESTABLISHED → publish → play → stop.
+// Automatic mode sets no iceServers, so the SDK uses the ones the server hands out on connect; manual
+// mode uses the TURN fields. "Force relay" adds iceTransportPolicy "relay" to either.
 (function () {
   "use strict";
   var SESSION_STATUS = Flashphoner.constants.SESSION_STATUS;
@@ -21,17 +22,22 @@
       $("usernameTurnServer").value = c.username;
       $("credentialTurnServer").value = c.credential;
     }).catch(function (e) { $("urlTurnServer").placeholder = e.message; });
+    $("iceMode").onchange = function () { $("manualTurn").hidden = $("iceMode").value !== "manual"; };
     Traverse.setButton($("connectBtn"), "Connect", connect);
+  }
+
+  function mediaOptions() {
+    var options = Traverse.relayOptions($("forceRelay"));
+    if ($("iceMode").value === "manual") {
+      var turnUrl = $("urlTurnServer").value.trim();
+      options.iceServers = turnUrl ? [{ urls: turnUrl, username: $("usernameTurnServer").value, credential: $("credentialTurnServer").value }] : [];
+    }
+    return options;
   }
 
   function connect() {
     $("connectBtn").disabled = true;
-    var turnUrl = $("urlTurnServer").value.trim();
-    var mediaOptions = {
-      iceServers: turnUrl ? [{ urls: turnUrl, username: $("usernameTurnServer").value, credential: $("credentialTurnServer").value }] : []
-    };
-    if ($("forceRelay").checked) mediaOptions.iceTransportPolicy = "relay";
-    Flashphoner.createSession({ urlServer: $("urlServer").value, mediaOptions: mediaOptions })
+    Flashphoner.createSession({ urlServer: $("urlServer").value, mediaOptions: mediaOptions() })
       .on(SESSION_STATUS.ESTABLISHED, function (s) {
         session = s;
         Traverse.setStatus($("connectStatus"), s.status());

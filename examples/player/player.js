@@ -1,21 +1,20 @@
-// Player: a session of its own per playback; the stream name can come from ?streamName=.
+// Player: a session of its own per playback; the stream name can come from ?streamName=. No
+// iceServers: the SDK uses the ones the server hands out on connect.
 (function () {
   "use strict";
   var SESSION_STATUS = Flashphoner.constants.SESSION_STATUS;
   var STREAM_STATUS = Flashphoner.constants.STREAM_STATUS;
   var $ = function (id) { return document.getElementById(id); };
-  var iceServers = [];
 
   Flashphoner.init({});
   $("playStream").value = new URLSearchParams(location.search).get("streamName") || "";
   Traverse.signalingUrl().then(function (url) { $("urlServer").value = url; });
-  Traverse.turnIceServers().then(function (servers) { iceServers = servers; });
   Traverse.setButton($("playBtn"), "Play", play);
 
   function play() {
     $("playBtn").disabled = true;
     Traverse.setStatus($("playStatus"), "PENDING");
-    Flashphoner.createSession({ urlServer: $("urlServer").value, mediaOptions: { iceServers: iceServers } })
+    Flashphoner.createSession({ urlServer: $("urlServer").value, mediaOptions: Traverse.relayOptions($("forceRelay")) })
       .on(SESSION_STATUS.ESTABLISHED, function (session) {
         var stream = session.createStream({ name: $("playStream").value, display: $("remoteVideo") });
         var finish = function (s) {

@@ -20,11 +20,12 @@
     });
   }
 
-  /** ICE servers for the embedded TURN (UDP and TCP URLs), or none when it is disabled. */
-  function turnIceServers() {
-    return turnCredentials().then(function (c) {
-      return [{ urls: c.urls.filter(function (u) { return u.indexOf("turn:") === 0; }), username: c.username, credential: c.credential }];
-    }).catch(function () { return []; });
+  /**
+   * mediaOptions for createSession: no iceServers, so our SDK uses the ones the server hands out
+   * on connect; the relay policy when the "Force relay" checkbox is checked.
+   */
+  function relayOptions(forceRelay) {
+    return forceRelay.checked ? { iceTransportPolicy: "relay" } : {};
   }
 
   function randomName() {
@@ -43,5 +44,5 @@
     button.onclick = onClick;
   }
 
-  window.Traverse = { signalingUrl: signalingUrl, turnCredentials: turnCredentials, turnIceServers: turnIceServers, randomName: randomName, setStatus: setStatus, setButton: setButton };
+  window.Traverse = { signalingUrl: signalingUrl, turnCredentials: turnCredentials, relayOptions: relayOptions, randomName: randomName, setStatus: setStatus, setButton: setButton };
 })();

@@ -1,22 +1,21 @@
-// Two-way streaming: publish one name, play another, on one session.
+// Two-way streaming: publish one name, play another, on one session. No iceServers: the SDK uses
+// the ones the server hands out on connect.
 (function () {
   "use strict";
   var SESSION_STATUS = Flashphoner.constants.SESSION_STATUS;
   var STREAM_STATUS = Flashphoner.constants.STREAM_STATUS;
   var $ = function (id) { return document.getElementById(id); };
   var session;
-  var iceServers = [];
 
   Flashphoner.init({});
   $("publishStream").value = Traverse.randomName();
   $("playStream").value = $("publishStream").value;
   Traverse.signalingUrl().then(function (url) { $("urlServer").value = url; });
-  Traverse.turnIceServers().then(function (servers) { iceServers = servers; });
   Traverse.setButton($("connectBtn"), "Connect", connect);
 
   function connect() {
     $("connectBtn").disabled = true;
-    Flashphoner.createSession({ urlServer: $("urlServer").value, mediaOptions: { iceServers: iceServers } })
+    Flashphoner.createSession({ urlServer: $("urlServer").value, mediaOptions: Traverse.relayOptions($("forceRelay")) })
       .on(SESSION_STATUS.ESTABLISHED, function (s) {
         session = s;
         Traverse.setStatus($("connectStatus"), s.status());

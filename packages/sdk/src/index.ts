@@ -8,6 +8,8 @@ import { Session, type SessionOptions } from './session.ts';
 
 export type { Session, SessionOptions } from './session.ts';
 export type { Stream, StreamOptions } from './stream.ts';
+// Ours, not the stock SDK's: the connectivity self-test (docs/sdk.md).
+export { testConnectivity, type ConnectivityOptions, type ConnectivityReport, type PathResult, type PathName } from './connectivity/index.ts';
 
 export const constants = {
   SESSION_STATUS: constantsModule.SESSION_STATUS,

@@ -80,6 +80,8 @@ describe('firewall traversal: the client host drops all UDP', () => {
 
   async function connectAndPublish(page: Page, turnUrl: string | undefined, relay: boolean): Promise<string> {
     await page.evaluate(([url, r]) => {
+      // Manual mode: the TURN field decides (empty: no ICE servers), not the server-handed servers.
+      (document.getElementById('iceMode') as HTMLSelectElement).value = 'manual';
       if (url !== undefined) (document.getElementById('urlTurnServer') as HTMLInputElement).value = url;
       (document.getElementById('forceRelay') as HTMLInputElement).checked = r;
     }, [turnUrl, relay] as const);

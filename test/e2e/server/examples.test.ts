@@ -1,9 +1,10 @@
-// The example pages as a user clicks through them, on loopback.
+// The example pages as a user clicks through them, on loopback (with no ICE settings: issue 9, item 4).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { testApp } from '../../../packages/server/test/support/app.ts';
-import { expectVideoPlaying, launchBrowser, type Browser } from '../support/browser.ts';
+import { expectVideoPlaying, launchBrowser, peerConnections, type Browser } from '../support/browser.ts';
+import { liveConnections } from '../support/relay-assert.ts';
 import { metricsOf, waitForNoTurnAllocations } from '../support/turn-allocations.ts';
 import { E2E_TURN_RELAY_PORTS } from './turn-ports.ts';
 
@@ -13,6 +14,22 @@ async function statusText(page: Page, id: string, wanted: RegExp): Promise<strin
     return new RegExp(w).test(t) || /FAILED/.test(t) ? t : undefined;
   }, [id, wanted.source] as const, { timeout: 30_000, polling: 200 });
   return (await handle.jsonValue()) as string;
+}
+
+/** Connect → Publish → Play on a page with those buttons, until its player's <video> decodes. */
+async function connectPublishPlay(page: Page): Promise<void> {
+  await page.click('#connectBtn');
+  assert.match(await statusText(page, 'connectStatus', /ESTABLISHED/), /ESTABLISHED/);
+  await page.click('#publishBtn');
+  assert.match(await statusText(page, 'publishStatus', /PUBLISHING/), /PUBLISHING/);
+  await page.click('#playBtn');
+  assert.match(await statusText(page, 'playStatus', /PLAYING/), /PLAYING/);
+  await expectVideoPlaying(page, '#remoteVideo video');
+}
+
+/** The ICE servers each peer connection of the page was configured with. */
+async function configuredIceServers(page: Page): Promise<RTCIceServer[][]> {
+  return page.evaluate(() => (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs.map((pc) => pc.getConfiguration().iceServers ?? []));
 }
 
 describe('example pages', () => {
@@ -31,7 +48,7 @@ describe('example pages', () => {
     const page = await browser.newPage();
     await page.goto(`${app.httpUrl}/`);
     const links = await page.$$eval('a', (as) => as.map((a) => a.getAttribute('href')));
-    for (const l of ['firewall-traversal-streaming/', 'two-way-streaming/', 'player/', '/sdk/flashphoner.js']) assert.ok(links.includes(l), l);
+    for (const l of ['firewall-traversal-streaming/', 'two-way-streaming/', 'player/', 'connectivity/', '/sdk/flashphoner.js']) assert.ok(links.includes(l), l);
     await page.close();
   });
 
@@ -39,13 +56,7 @@ describe('example pages', () => {
     const page = await browser.newPage();
     await page.goto(`${app.httpUrl}/two-way-streaming/`);
     await page.waitForFunction(() => (document.getElementById('urlServer') as HTMLInputElement).value !== '');
-    await page.click('#connectBtn');
-    assert.match(await statusText(page, 'connectStatus', /ESTABLISHED/), /ESTABLISHED/);
-    await page.click('#publishBtn');
-    assert.match(await statusText(page, 'publishStatus', /PUBLISHING/), /PUBLISHING/);
-    await page.click('#playBtn');
-    assert.match(await statusText(page, 'playStatus', /PLAYING/), /PLAYING/);
-    await expectVideoPlaying(page, '#remoteVideo video');
+    await connectPublishPlay(page);
     const name = await page.inputValue('#publishStream');
 
     const player = await browser.newPage();
@@ -60,6 +71,37 @@ describe('example pages', () => {
     await player.close();
     await page.close();
   });
+
+  // Issue 9, item 4: no ICE settings on the page; the SDK uses the servers of the connect reply.
+  for (const relay of [false, true]) {
+    test(`${relay ? 'with "Force relay"' : 'by default'}, the firewall traversal page sets no ICE servers and plays on the server-handed TURN credentials${relay ? ', relayed' : ''}`, async () => {
+      const page = await browser.newPage();
+      try {
+        await page.goto(`${app.httpUrl}/firewall-traversal-streaming/`);
+        await page.waitForFunction(() => (document.getElementById('urlServer') as HTMLInputElement).value !== '');
+        assert.equal(await page.inputValue('#iceMode'), 'auto', 'automatic ICE servers by default');
+        assert.equal(await page.isChecked('#forceRelay'), false, 'relay not forced by default');
+        if (relay) await page.check('#forceRelay');
+        await connectPublishPlay(page);
+        // Each connection got the handed servers: this server's TURN URLs, REST credentials.
+        const expected = app.turn!.credentials(new URL(app.httpUrl).host).urls;
+        for (const servers of await configuredIceServers(page)) {
+          assert.equal(servers.length, 1, JSON.stringify(servers));
+          assert.deepEqual(servers[0]!.urls, expected);
+          assert.match(String(servers[0]!.username), /^\d+:traverse$/);
+        }
+        const live = liveConnections(await peerConnections(page));
+        assert.equal(live.length, 2, JSON.stringify(live));
+        for (const r of live) assert.equal(r.selectedPair?.localType === 'relay', relay, JSON.stringify(r));
+        await page.click('#playBtn');
+        assert.match(await statusText(page, 'playStatus', /STOPPED/), /STOPPED/);
+        await page.click('#publishBtn');
+        assert.match(await statusText(page, 'publishStatus', /UNPUBLISHED/), /UNPUBLISHED/);
+      } finally {
+        await page.close();
+      }
+    });
+  }
 
   test('every TURN allocation the pages made is released once they have closed', async () => {
     for (const page of browser.context.pages()) await page.close();
