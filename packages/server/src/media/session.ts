@@ -24,6 +24,8 @@ export interface SessionTimeouts {
 }
 
 const DEFAULT_KEEP_ALIVE_MS = 15_000;
+/** How long a live session whose connection failed waits for a stop over signaling before it fails. */
+const LOST_PEER_GRACE_MS = 1_000;
 
 export abstract class MediaSession {
   abstract readonly kind: SessionKind;
@@ -102,6 +104,7 @@ export abstract class MediaSession {
       if (this.#closed) return;
       if (state === 'connected' && this.status === STREAM_STATUS.PENDING) {
         clearTimeout(this.#timer);
+        this.#timer = undefined;
         this.status = this.kind === 'publish' ? STREAM_STATUS.PUBLISHING : STREAM_STATUS.PLAYING;
         this.connectedAt = Date.now();
         this.#stopWatchingSilence = watchSilence(this.#hearing!, this.timeouts.keepAliveMs ?? DEFAULT_KEEP_ALIVE_MS,
@@ -109,10 +112,13 @@ export abstract class MediaSession {
         this.notify(this.status, '');
         this.onConnected();
       } else if (state === 'failed' || state === 'disconnected' || state === 'closed') {
-        const info = this.status !== STREAM_STATUS.PENDING
-          ? STREAM_STATUS_INFO.FAILED_BY_KEEP_ALIVE
-          : this.#iceConnected ? STREAM_STATUS_INFO.FAILED_BY_DTLS_ERROR : STREAM_STATUS_INFO.FAILED_BY_ICE_ERROR;
-        this.fail(info);
+        if (this.status === STREAM_STATUS.PENDING) {
+          this.fail(this.#iceConnected ? STREAM_STATUS_INFO.FAILED_BY_DTLS_ERROR : STREAM_STATUS_INFO.FAILED_BY_ICE_ERROR);
+          return;
+        }
+        // A page that stops sends its stop over signaling and closes its peer connection at once;
+        // over ICE-TCP the closed connection can arrive first. The stop, if one comes, wins.
+        this.#timer ??= setTimeout(() => this.fail(STREAM_STATUS_INFO.FAILED_BY_KEEP_ALIVE), LOST_PEER_GRACE_MS);
       }
     });
   }

@@ -266,3 +266,40 @@ test('sessions share one UDP port and offer one ICE-TCP port; media flows while 
   const before = players[1]!.videoPackets;
   await until(() => players[1]!.videoPackets > before + 50, 5000, 'the other player keeps its video');
 });
+
+const tcpOnly = (answer: string) => answer.split('\r\n').filter((l) => !/^a=candidate:\S+ 1 udp /.test(l)).join('\r\n');
+
+test('ICE-TCP end to end: a publisher and a player over TCP only; a player that closes its connection and then stops ends STOPPED, one that just vanishes ends FAILED', async (t) => {
+  const ports = await openSharedPorts({ mediaIps: ['127.0.0.1'], udpPort: 0, tcpPort: 0 });
+  const media = sharedMediaServer(ports);
+  const publisher = new TestPublisher({ tcp: true });
+  const players = [new TestPlayer({ tcp: true }), new TestPlayer({ tcp: true })];
+  t.after(async () => {
+    media.close();
+    await Promise.all([publisher.close(), ...players.map((p) => p.close())]);
+    await ports.close();
+  });
+  const statuses: string[][] = [];
+  await publisher.accept(tcpOnly(await media.publish(request('pub', 'tcp', await publisher.offer(), statuses))));
+  await until(() => statuses.length > 0, 10_000, 'publisher status');
+  assert.deepEqual(statuses[0], ['PUBLISHING', '']);
+  const playerStatuses: string[][][] = [[], []];
+  for (const [i, player] of players.entries()) {
+    await player.accept(tcpOnly(await media.play(request(`play${i}`, 'tcp', await player.offer(), playerStatuses[i]))));
+  }
+  await until(() => playerStatuses.every((s) => s.length > 0), 10_000, 'player statuses');
+  assert.deepEqual(playerStatuses.map((s) => s[0]), [['PLAYING', ''], ['PLAYING', '']]);
+  publisher.startSending(100);
+  await until(() => players.every((p) => p.videoPackets >= 50), 10_000, 'video at every player over TCP');
+  assert.equal(ports.ports.tcp!.acceptor.counters.accepted, 3);
+  assert.equal(ports.ports.udp[0]!.counters.flowsOpened, 0, 'nothing went over UDP');
+
+  // As a page stops: the connection closes, the stop message follows a moment later.
+  await players[0]!.close();
+  await new Promise((r) => setTimeout(r, 200));
+  media.stop('play0', 'STOPPED', 'Stopped by user');
+  await players[1]!.close();
+  await until(() => playerStatuses[1]!.length > 1, 5000, 'the vanished player ends');
+  assert.deepEqual(playerStatuses[0], [['PLAYING', ''], ['STOPPED', 'Stopped by user']]);
+  assert.deepEqual(playerStatuses[1], [['PLAYING', ''], ['FAILED', 'Failed by ICE keep alive']]);
+});

@@ -20,8 +20,10 @@ const videoClock = () => Math.round(performance.now() * 90) >>> 0;
 const opus = () => new RTCRtpCodecParameters({ mimeType: 'audio/opus', clockRate: 48000, channels: 2 });
 const VP8_96: VideoCodec[] = [{ name: 'VP8', payloadType: 96 }];
 
-function clientPc(address: string, video: VideoCodec[]): RTCPeerConnection {
+function clientPc(address: string, video: VideoCodec[], tcp = false): RTCPeerConnection {
   return new RTCPeerConnection({
+    // ICE-TCP: werift's active TCP candidates (a test that wants TCP only drops the answer's UDP candidates).
+    ...(tcp ? { iceUseTcp: true } : {}),
     codecs: { audio: [opus()], video: video.map(videoCodec) },
     headerExtensions: { audio: [], video: [] },
     iceUseIpv4: false,
@@ -53,9 +55,9 @@ export class TestPublisher {
    * @param options.payloadBytes size of each video payload (bytes 4–15 carry the index and the send time)
    * @param options.video the video codecs offered (VP8 payload type 96 by default)
    */
-  constructor(options: { address?: string; payloadBytes?: number; video?: VideoCodec[] } = {}) {
+  constructor(options: { address?: string; payloadBytes?: number; video?: VideoCodec[]; tcp?: boolean } = {}) {
     this.payloadBytes = options.payloadBytes ?? 120;
-    this.pc = clientPc(options.address ?? '127.0.0.1', options.video ?? VP8_96);
+    this.pc = clientPc(options.address ?? '127.0.0.1', options.video ?? VP8_96, options.tcp);
     this.pc.addTransceiver(this.audio, { direction: 'sendonly' });
     const video = this.pc.addTransceiver(this.video, { direction: 'sendonly' });
     video.sender.onPictureLossIndication.subscribe(() => this.pliCount++);
@@ -128,9 +130,9 @@ export class TestPlayer {
    * @param options.keepIndexes false for load runs: count and time packets without keeping every index
    * @param options.video the video codecs offered (VP8 payload type 96 by default)
    */
-  constructor(options: { address?: string; keepIndexes?: boolean; video?: VideoCodec[] } = {}) {
+  constructor(options: { address?: string; keepIndexes?: boolean; video?: VideoCodec[]; tcp?: boolean } = {}) {
     this.keepIndexes = options.keepIndexes ?? true;
-    this.pc = clientPc(options.address ?? '127.0.0.1', options.video ?? VP8_96);
+    this.pc = clientPc(options.address ?? '127.0.0.1', options.video ?? VP8_96, options.tcp);
     this.pc.addTransceiver('audio', { direction: 'recvonly' });
     this.#videoReceiver = this.pc.addTransceiver('video', { direction: 'recvonly' }).receiver;
     this.#videoReceiver.onRtcp.subscribe((rtcp) => {
