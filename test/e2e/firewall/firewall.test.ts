@@ -91,11 +91,11 @@ describe('firewall traversal: the client host drops all UDP', () => {
     return statusOf(page, 'publishStatus', /PUBLISHING/, (ICE_TIMEOUT_S + 20) * 1000);
   }
 
-  test('1. without a usable TURN (UDP only, or none), publishing fails: the firewall blocks media', async () => {
-    for (const [turnUrl, relay] of [[`turn:${net.server.ip}:3478?transport=udp`, true], ['', false]] as const) {
+  // With no ICE servers at all, media now flows over ICE-TCP: two-ports.test.ts proves that case.
+  test('1. with relay forced through TURN over UDP only, publishing fails: the firewall blocks media', async () => {
+    for (const [turnUrl, relay] of [[`turn:${net.server.ip}:3478?transport=udp`, true]] as const) {
       const page = await firewallPage();
       const started = Date.now();
-      // An empty TURN URL means no ICE servers at all: only direct UDP, which the firewall drops.
       const status = await connectAndPublish(page, turnUrl, relay);
       assert.match(status, /FAILED — Failed by ICE timeout/, `turn=${turnUrl || 'none'}`);
       assert.ok(Date.now() - started < (ICE_TIMEOUT_S + 25) * 1000);
