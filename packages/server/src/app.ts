@@ -1,7 +1,7 @@
 // Composition root: config → logger → metrics → embedded TURN → media → signaling → HTTP.
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { createServer as createHttpServer, type Server } from 'node:http';
+import { createServer as createHttpServer, type RequestListener, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { networkInterfaces } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -11,6 +11,7 @@ import { Registry, collectDefaultMetrics } from 'prom-client';
 import { AddressAllowlist } from './api/address-allowlist.ts';
 import { buildHttp } from './api/http.ts';
 import type { ServerConfig } from './config/index.ts';
+import { listenPublicPort } from './edge/public-port.ts';
 import { dashboardAccess, startDashboardFeed, TurnRefusals, type DashboardFeed } from './dashboard/index.ts';
 import { MediaServer } from './media/index.ts';
 import { openSharedPorts } from './media/shared-ports/index.ts';
@@ -23,7 +24,7 @@ export interface RunningApp {
   readonly config: ServerConfig;
   readonly logger: Logger;
   readonly mediaIps: string[];
-  readonly ports: { http: number; ws: number; https?: number; wss?: number; turn?: { udp?: number; tcp?: number; tls?: number } };
+  readonly ports: { http: number; ws: number; https?: number; wss?: number; public?: number; turn?: { udp?: number; tcp?: number; tls?: number } };
   readonly media: MediaServer;
   /** The shared media ports (UDP per media address, ICE-TCP); undefined with a per-session port range. */
   readonly mediaPorts: { udp: number[]; tcp?: number } | undefined;
@@ -120,7 +121,14 @@ export async function startApp(config: ServerConfig, options: { logger?: Logger 
       examplesDir: config.examplesDir ?? `${repoRoot}examples`,
       sdkBundle: config.sdkBundle ?? `${repoRoot}packages/sdk/dist/flashphoner.js`,
       health: () => ({ uptimeSeconds: Math.round((Date.now() - started) / 1000), connections: signaling.connections, ...media.counts(), turnAllocations: turn?.server.stats().allocations }),
-      serverInfo: () => ({ wsPort: ports.ws, ...(ports.wss ? { wssPort: ports.wss } : {}), turnEnabled: turn !== undefined }),
+      serverInfo: ({ localPort }: { localPort: number | undefined }) => {
+        // A page loaded from the public port signals there too: it may be the only port the firewall leaves.
+        const viaPublic = ports.public !== undefined && localPort === ports.public;
+        return {
+          wsPort: ports.ws, ...(ports.wss ? { wssPort: viaPublic ? ports.public : ports.wss } : {}), ...(ports.https ? { httpsPort: viaPublic ? ports.public : ports.https } : {}),
+          ...(ports.public ? { publicPort: ports.public } : {}), turnEnabled: turn !== undefined,
+        };
+      },
       ...(turn ? { turnCredentials: (host: string | undefined) => turn.credentials(host) } : {}),
       restAllowed,
       dashboard: { feed: dashboard.feed, access: dashboardAccess({ addresses: restAllowed, token: config.dashboardToken }), maxConnections: DASHBOARD_MAX_CONNECTIONS },
@@ -129,11 +137,13 @@ export async function startApp(config: ServerConfig, options: { logger?: Logger 
     await http.listen({ port: config.httpPort, host: config.listenIp });
     closers.push(() => http.close());
     ports = { http: (http.server.address() as { port: number }).port, ws: 0 };
+    let httpsRoutes: RequestListener | undefined;
     if (tls) {
       const httpsApp = await buildHttp(httpDeps, tls);
       await httpsApp.listen({ port: config.httpsPort, host: config.listenIp });
       closers.push(() => httpsApp.close());
       ports.https = (httpsApp.server.address() as { port: number }).port;
+      httpsRoutes = httpsApp.routing;
     }
 
     const wsServer = createHttpServer((_req, res) => res.writeHead(426, { 'content-type': 'text/plain' }).end('WebSocket signaling endpoint: connect with ws://\n'));
@@ -151,6 +161,19 @@ export async function startApp(config: ServerConfig, options: { logger?: Logger 
         wssServer.close(() => r());
         wssServer.closeAllConnections();
       }));
+    }
+    if (tls && httpsRoutes && config.publicPort !== undefined) {
+      // One port for pages, REST, WSS, TURN over TLS and TCP, and ICE-TCP (edge/public-port.ts).
+      const publicHttps = createHttpServer({ headersTimeout: 10_000, requestTimeout: 30_000 }, httpsRoutes);
+      signaling.attach(publicHttps);
+      const publicPort = await listenPublicPort({
+        host: config.listenIp, port: config.publicPort, tls, https: publicHttps, logger, registry,
+        ...(turn ? { turn: (socket, handover) => turn.server.acceptConnection(socket, handover) } : {}),
+        ...(shared && config.iceTcp ? { iceTcp: (socket, head) => media.acceptIceTcp(socket, head) } : {}),
+      });
+      closers.push(() => publicPort.close());
+      ports.public = publicPort.port;
+      turn?.advertisePublicPort(publicPort.port);
     }
     // Registered last so it runs first: streams end with a status over still-open sockets, then
     // the sockets close, and only then the listeners.

@@ -18,8 +18,11 @@ export interface HttpDeps {
   examplesDir: string;
   sdkBundle: string;
   health(): Record<string, unknown>;
-  /** What the example pages need to connect: signaling ports. */
-  serverInfo(): Record<string, unknown>;
+  /**
+   * What the example pages need to connect: signaling ports. `localPort`: the server port the request
+   * came in on (a page from the public port signals on the public port).
+   */
+  serverInfo(request: { localPort: number | undefined }): Record<string, unknown>;
   turnCredentials?: (host: string | undefined) => unknown;
   /** Who may call /rest-api/. */
   restAllowed: AddressAllowlist;
@@ -53,7 +56,7 @@ export async function buildHttp(deps: HttpDeps, https?: { cert: string; key: str
   app.options('/*', async (_req, reply) => reply.code(204).send());
 
   app.get('/health', async () => ({ status: 'ok', ...deps.health() }));
-  app.get('/server-info', async () => deps.serverInfo());
+  app.get('/server-info', async (req) => deps.serverInfo({ localPort: req.socket.localPort }));
   app.get('/metrics', async (_req, reply) => reply.type(deps.registry.contentType).send(await deps.registry.metrics()));
 
   app.get('/turn-credentials', async (req, reply) => {

@@ -4,7 +4,7 @@
 // Metrics still count every event: only the log lines are limited.
 import type { Logger } from 'pino';
 
-export type LimitedLevel = 'info' | 'warn';
+export type LimitedLevel = 'debug' | 'info' | 'warn';
 
 /** A timer the limiter can cancel; injected so tests move a fake clock instead of waiting. */
 export interface LimiterTimer {
@@ -58,6 +58,10 @@ export class LogLimiter {
 
   info(kind: string, fields: Record<string, unknown>, msg: string): void {
     this.#log('info', kind, fields, msg);
+  }
+
+  debug(kind: string, fields: Record<string, unknown>, msg: string): void {
+    this.#log('debug', kind, fields, msg);
   }
 
   /** Writes the pending "suppressed" lines now (at shutdown, so a count is not lost). */

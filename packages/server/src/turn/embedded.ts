@@ -8,8 +8,10 @@ import type { ServerConfig } from '../config/index.ts';
 
 export interface EmbeddedTurn {
   server: TurnServer;
-  /** What GET /turn-credentials answers. */
+  /** What GET /turn-credentials answers (and the connect reply hands out). */
   credentials(requestHost: string | undefined): { urls: string[]; username: string; credential: string; ttl: number };
+  /** The public port now carries TURN over TCP and TLS too: credentials() advertise it, first. */
+  advertisePublicPort(port: number): void;
   close(): Promise<void>;
 }
 
@@ -57,13 +59,19 @@ export async function startEmbeddedTurn(config: ServerConfig, mediaIps: string[]
   const udpPort = a.udp[0]?.port ?? a.tcp[0]?.port;
   const tcpPort = a.tcp[0]?.port;
   const tlsPort = a.tls[0]?.port;
+  let publicPort: number | undefined;
   return {
     server,
+    advertisePublicPort(port) {
+      publicPort = port;
+    },
     credentials(requestHost) {
       const host = t.publicHost ?? hostOnly(requestHost ?? '127.0.0.1');
       const minted = mintRestCredentials({ secret, user: 'traverse', ttlSeconds: t.credentialTtlSeconds });
       const urls = [
         ...(a.udp.length > 0 ? [`turn:${host}:${udpPort}?transport=udp`] : []),
+        // Before the dedicated ports: the one TCP port a strict firewall leaves is likely this one (443).
+        ...(publicPort ? [`turns:${host}:${publicPort}?transport=tcp`, `turn:${host}:${publicPort}?transport=tcp`] : []),
         ...(tcpPort ? [`turn:${host}:${tcpPort}?transport=tcp`] : []),
         ...(tlsPort ? [`turns:${host}:${tlsPort}?transport=tcp`] : []),
       ];
