@@ -1,7 +1,7 @@
 // The example pages in Firefox ESR as a user clicks through them, on a client test host whose UDP is
 // dropped: the firewall traversal page with its defaults (no ICE settings: the server-handed TURN
-// credentials, relay not forced) must show a moving picture over TCP, and the other pages their
-// statuses and stop buttons.
+// credentials, relay not forced) must show a moving picture over TCP, the other pages their statuses
+// and stop buttons, and the connectivity self-test its verdict for this firewall.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -9,6 +9,7 @@ import { createTopology, type Topology } from '../support/netns.ts';
 import { startServerHost, type ServerHost } from '../support/server-host.ts';
 import { launchTestBrowser, waitInPage, type TestBrowser, type TestPage } from '../support/test-page.ts';
 import { expectPicture, reports } from './seed-driver.ts';
+import type { ConnectivityReport } from '../../../packages/sdk/src/index.ts';
 
 async function statusText(page: TestPage, id: string, wanted: RegExp, timeoutMs = 30_000): Promise<string> {
   return waitInPage(page, `#${id} ${wanted.source}`, timeoutMs, ([i, w]) => {
@@ -107,6 +108,24 @@ describe('example pages in Firefox behind a firewall that drops UDP', () => {
       assert.match(await statusText(page, 'playStatus', /STOPPED/), /STOPPED/);
       await page.click('#publishBtn');
       assert.match(await statusText(page, 'publishStatus', /UNPUBLISHED/), /UNPUBLISHED/);
+    } finally {
+      await page.close();
+    }
+  });
+
+  test('the connectivity self-test finds UDP blocked and ICE-TCP open, and says media will use TCP to the media port', async () => {
+    const page = await firefox.newPage();
+    try {
+      await page.goto(`${server.base}/connectivity/`);
+      const report = await waitInPage(page, 'the self-test report', 30_000,
+        () => (window as unknown as { connectivityReport?: ConnectivityReport }).connectivityReport, undefined);
+      const all = JSON.stringify(report);
+      const outcome = Object.fromEntries(report.paths.map((p) => [p.path, p.outcome]));
+      assert.deepEqual([outcome.udp, outcome['turn-udp'], outcome.tcp, outcome['turn-tcp']], ['unreachable', 'unreachable', 'reachable', 'reachable'], all);
+      const tcp = report.paths.find((p) => p.path === 'tcp')!;
+      assert.deepEqual([tcp.local?.protocol, tcp.remote?.protocol, tcp.remote?.port], ['tcp', 'tcp', 40000], all);
+      assert.equal(report.mediaPath, 'tcp');
+      assert.match(report.verdict, /^UDP is blocked: media will use TCP port 40000 \(ICE-TCP, no relay, round trip ~\d+ ms, connects in ~\d+ ms\)\./, all);
     } finally {
       await page.close();
     }
