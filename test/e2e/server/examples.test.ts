@@ -6,26 +6,8 @@ import { testApp } from '../../../packages/server/test/support/app.ts';
 import { expectVideoPlaying, launchBrowser, peerConnections, type Browser } from '../support/browser.ts';
 import { liveConnections } from '../support/relay-assert.ts';
 import { metricsOf, waitForNoTurnAllocations } from '../support/turn-allocations.ts';
+import { connectPublishPlay, statusText } from './example-page.ts';
 import { E2E_TURN_RELAY_PORTS } from './turn-ports.ts';
-
-async function statusText(page: Page, id: string, wanted: RegExp): Promise<string> {
-  const handle = await page.waitForFunction(([i, w]) => {
-    const t = document.getElementById(i)?.textContent ?? '';
-    return new RegExp(w).test(t) || /FAILED/.test(t) ? t : undefined;
-  }, [id, wanted.source] as const, { timeout: 30_000, polling: 200 });
-  return (await handle.jsonValue()) as string;
-}
-
-/** Connect → Publish → Play on a page with those buttons, until its player's <video> decodes. */
-async function connectPublishPlay(page: Page): Promise<void> {
-  await page.click('#connectBtn');
-  assert.match(await statusText(page, 'connectStatus', /ESTABLISHED/), /ESTABLISHED/);
-  await page.click('#publishBtn');
-  assert.match(await statusText(page, 'publishStatus', /PUBLISHING/), /PUBLISHING/);
-  await page.click('#playBtn');
-  assert.match(await statusText(page, 'playStatus', /PLAYING/), /PLAYING/);
-  await expectVideoPlaying(page, '#remoteVideo video');
-}
 
 /** The ICE servers each peer connection of the page was configured with. */
 async function configuredIceServers(page: Page): Promise<RTCIceServer[][]> {

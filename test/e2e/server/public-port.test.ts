@@ -18,6 +18,7 @@ import { assertEveryConnectionRelayed } from '../support/relay-assert.ts';
 import { waitFor } from '../support/wait.ts';
 import { echoes, metricValue, runUclient, startProcess, type Started } from '../turn/support.ts';
 import { fullCycle, stopAll } from './drive.ts';
+import { connectPublishPlay } from './example-page.ts';
 import { seedPage } from './seed-page.ts';
 
 // This file's ports (22000–22499): the public ports, the embedded TURN's relay ports, and for the
@@ -30,14 +31,6 @@ const UCLIENT_MEDIA_RANGE = { mediaPortMin: 22300, mediaPortMax: 22309 } as cons
 const PEER_PORT = 22305;
 
 const examples = fileURLToPath(new URL('../../../examples', import.meta.url));
-
-async function statusText(page: Page, id: string, wanted: RegExp): Promise<string> {
-  const handle = await page.waitForFunction(([i, w]) => {
-    const t = document.getElementById(i)?.textContent ?? '';
-    return new RegExp(w).test(t) || /FAILED/.test(t) ? t : undefined;
-  }, [id, wanted.source] as const, { timeout: 30_000, polling: 200 });
-  return (await handle.jsonValue()) as string;
-}
 
 describe('one public port in Chromium: the example page, WSS, TURN/TLS and TURN/TCP', () => {
   let app: Awaited<ReturnType<typeof testApp>>;
@@ -66,13 +59,7 @@ describe('one public port in Chromium: the example page, WSS, TURN/TLS and TURN/
     await page.goto(`${base}/two-way-streaming/`);
     await page.waitForFunction(() => (document.getElementById('urlServer') as HTMLInputElement).value !== '');
     assert.equal(await page.inputValue('#urlServer'), `wss://127.0.0.1:${PUBLIC_PORT}/`);
-    await page.click('#connectBtn');
-    assert.match(await statusText(page, 'connectStatus', /ESTABLISHED/), /ESTABLISHED/);
-    await page.click('#publishBtn');
-    assert.match(await statusText(page, 'publishStatus', /PUBLISHING/), /PUBLISHING/);
-    await page.click('#playBtn');
-    assert.match(await statusText(page, 'playStatus', /PLAYING/), /PLAYING/);
-    await expectVideoPlaying(page, '#remoteVideo video');
+    await connectPublishPlay(page);
     assert.ok(await metricValue(`${app.httpUrl}/metrics`, 'traverse_public_port_connections_total', { route: 'https' }) >= 2, 'page and signaling came through the public port');
     await page.close();
   });
