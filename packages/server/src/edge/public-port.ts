@@ -88,6 +88,9 @@ export async function listenPublicPort(options: PublicPortOptions): Promise<Publ
 
   const insideTls = (raw: net.Socket, release: () => void) => {
     const secure = new tls.TLSSocket(raw, { isServer: true, secureContext });
+    // The TLS socket now owns the connection: destroying the raw one would not end it.
+    connections.add(secure);
+    secure.once('close', () => connections.delete(secure));
     secure.on('error', (err) => {
       // A failed handshake (or a reset) is the client's business: count it while it was still ours.
       if (pending.has(raw)) refuse(secure, 'tls_handshake');
