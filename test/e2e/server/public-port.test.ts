@@ -1,6 +1,6 @@
 // One public TCP port (--public-port) end to end: Chromium loads the example page from
 // https://127.0.0.1:<public>/, the page signals on wss:// to that same port, publishes and plays;
-// media forced through TURN over TLS and over TCP on that port; coturn's turnutils_uclient allocates
+// media forced through TURN over TLS and over TCP on that port, and straight to it over ICE-TCP; coturn's turnutils_uclient allocates
 // and relays through it over TCP and TLS; and strangers' garbage, half-open and slow connections on
 // the port leave a live session (whose media goes through that very port) playing.
 import { after, before, describe, test } from 'node:test';
@@ -83,6 +83,27 @@ describe('one public port in Chromium: the example page, WSS, TURN/TLS and TURN/
       await page.close();
     });
   }
+
+  test('ICE-TCP through the public port: with only that candidate left in the answers, both peer connections select TCP to the public port, video decodes', async () => {
+    const page = await browser.newPage();
+    // The answers keep one candidate: TCP to the public port (no UDP, no ICE-TCP media port, no TURN).
+    await page.addInitScript((port: number) => {
+      // No function-valued constants here: tsx would wrap them in a __name() the page does not have.
+      const original = RTCPeerConnection.prototype.setRemoteDescription as (this: RTCPeerConnection, description?: RTCSessionDescriptionInit) => Promise<void>;
+      RTCPeerConnection.prototype.setRemoteDescription = function (this: RTCPeerConnection, description?: RTCSessionDescriptionInit) {
+        const sdp = description?.sdp?.split('\r\n').filter((l) => !l.startsWith('a=candidate:') || (l.includes(' tcp ') && l.includes(` ${port} typ `))).join('\r\n');
+        return original.call(this, description && sdp !== undefined ? { type: description.type, sdp } : description);
+      } as typeof RTCPeerConnection.prototype.setRemoteDescription;
+    }, PUBLIC_PORT);
+    await page.goto(`${base}/seed.html`);
+    await fullCycle(page, `wss://127.0.0.1:${PUBLIC_PORT}/`, [], false, 'public-ice-tcp');
+    const reports = (await peerConnections(page)).filter((r) => r.connectionState !== 'closed');
+    assert.equal(reports.length, 2, JSON.stringify(reports));
+    for (const r of reports) assert.deepEqual([r.selectedPair?.protocol, r.selectedPair?.localType === 'relay', r.selectedPair?.remoteAddress.endsWith(`:${PUBLIC_PORT}`)], ['tcp', false, true], JSON.stringify(r));
+    assert.ok(await metricValue(`${app.httpUrl}/metrics`, 'traverse_public_port_connections_total', { route: 'ice_tcp' }) >= 2);
+    await stopAll(page);
+    await page.close();
+  });
 
   test('strangers\' garbage, half-open and slow connections on the public port leave a session relayed through it playing, and the port serving', async () => {
     const page = await relayedThroughPublicPort('tls', 'under-flood');
