@@ -1,9 +1,11 @@
-// npm run bench:join [-- --runs 9]   (root: it builds network namespaces)
+// npm run bench:join [-- --runs 9] [--paths 0,1,2,3,4] [--gap-ms 1000]   (root: it builds network namespaces)
 // Join speed per path: play() → first decoded frame, measured in Chromium on a "client" host whose
 // firewall leaves one path to Traverse on a "server" host (the namespaces of the firewall tests):
 // UDP direct, ICE-TCP, TURN/TCP and TURN/TLS on 443. One publisher per path, then --runs plays of
 // its stream, each stopped before the next. The time is the page's own: from the play() call to the
-// first frame the <video> presents (requestVideoFrameCallback). Prints median and range per path.
+// first frame the <video> presents (requestVideoFrameCallback). Plays start --gap-ms apart, as
+// independent viewers do (joins closer than the server's key-frame coalescing interval, 500 ms, share
+// the publisher's key frames and wait longer). Prints median and range per path.
 import { type ChildProcess } from 'node:child_process';
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,6 +22,8 @@ import { connectSeed, publishSeed, waitEvent } from '../test/e2e/server/drive.ts
 
 const args = process.argv.slice(2);
 const runs = Number(args.includes('--runs') ? args[args.indexOf('--runs') + 1] : '9');
+const gapMs = Number(args.includes('--gap-ms') ? args[args.indexOf('--gap-ms') + 1] : '1000');
+const only = args.includes('--paths') ? args[args.indexOf('--paths') + 1]!.split(',').map(Number) : undefined;
 const root = fileURLToPath(new URL('../', import.meta.url));
 
 interface Path {
@@ -100,6 +104,7 @@ try {
   console.log('| path | median | range | selected pair |');
   console.log('|---|---|---|---|');
   for (const [i, path] of PATHS.entries()) {
+    if (only && !only.includes(i)) continue;
     path.firewall(net);
     const page = await browser.newPage();
     await page.goto(`${path.base(ip)}/seed.html`);
@@ -113,6 +118,7 @@ try {
     const times: number[] = [];
     let pair = '';
     for (let run = 0; run < runs; run++) {
+      await new Promise((r) => setTimeout(r, gapMs));
       times.push(await timedPlay(page, `join-${i}`));
       if (run === 0) {
         // The player of this run is closed by now: read the publisher's pair (the same path).

@@ -17,6 +17,8 @@ export interface MediaServerOptions {
   timeouts: SessionTimeouts;
   /** Key-frame requests to one publisher are at least this far apart. */
   keyFrameIntervalMs: number;
+  /** A joining player starts from the latest key frame when it is at most this old (default 300 ms). */
+  keyFrameReplayMs?: number;
   logger: Logger;
 }
 
@@ -71,7 +73,7 @@ export class MediaServer {
         this.#log.info({ stream: request.name, mediaSessionId: request.mediaSessionId, status: publisher.status }, 'publisher ended');
       },
     }));
-    stream = new Stream(request.name, publisher, this.stats, this.options.keyFrameIntervalMs);
+    stream = new Stream(request.name, publisher, this.stats, this.options.keyFrameIntervalMs, this.options.keyFrameReplayMs);
     this.#sessions.set(request.mediaSessionId, publisher);
     this.#streams.set(request.name, stream);
     try {
@@ -91,8 +93,7 @@ export class MediaServer {
     const player: Player = this.#refusingLoudly(request, () => Player.create(request, this.options.network, this.options.timeouts,
       { videoCodec: stream.publisher.videoCodec, hasAudio: stream.publisher.hasAudio }, {
         onConnected: () => {
-          // A new player decodes nothing before a key frame (research/webrtc-stack.md §5 quirk 5).
-          stream.requestKeyFrame();
+          stream.startPlayer(player);
           this.#log.info({ stream: request.name, mediaSessionId: request.mediaSessionId, remote: player.remoteAddress() }, 'playing');
         },
         onClosed: () => {
@@ -112,6 +113,8 @@ export class MediaServer {
       }));
     this.#sessions.set(request.mediaSessionId, player);
     stream.players.add(player);
+    // Asked now, the key frame is on its way while ICE and DTLS come up, and the player starts from it.
+    stream.requestKeyFrame();
     try {
       return await player.start();
     } catch (err) {

@@ -9,8 +9,20 @@ import type { MediaStats } from './types.ts';
 import { readH264SpsSize } from './h264-sps.ts';
 import { newVideoCounters, readVp8KeyFrameSize } from './video-counters.ts';
 
+/**
+ * A joining player is started from the latest key frame when that frame is at most this old: it
+ * decodes at once instead of waiting a round trip for a new one, and plays at most this far behind
+ * for its first moments.
+ */
+export const DEFAULT_KEY_FRAME_REPLAY_MS = 300;
+/** Packets kept from the latest key frame on (a key frame and 300 ms of video at a few Mbps). */
+const KEY_FRAME_REPLAY_PACKETS = 400;
+
 export class Stream {
   readonly players = new Set<Player>();
+  /** The latest key frame's packets and those since, while it is young enough to start a player from. */
+  #sinceKeyFrame: RtpPacket[] = [];
+  #keyFrameAt = 0;
   #lastKeyFrameRequest = 0;
   #pendingKeyFrame: NodeJS.Timeout | undefined;
   readonly #recentVideo = new RetransmissionCache<RtpPacket>();
@@ -25,6 +37,7 @@ export class Stream {
     readonly publisher: Publisher,
     private readonly stats: MediaStats,
     private readonly keyFrameIntervalMs: number,
+    private readonly keyFrameReplayMs = DEFAULT_KEY_FRAME_REPLAY_MS,
   ) {
     const mime = publisher.videoCodec?.mimeType.toLowerCase();
     this.#readSize = mime === 'video/vp8' ? readVp8KeyFrameSize : mime === 'video/h264' ? readH264SpsSize : undefined;
@@ -40,7 +53,13 @@ export class Stream {
         this.#lastVideoTimestamp = rtp.header.timestamp;
         this.counters.frames++;
       }
-      this.#readSize?.(rtp.payload, this.counters);
+      if (this.#readSize?.(rtp.payload, this.counters)) {
+        this.#sinceKeyFrame = [rtp];
+        this.#keyFrameAt = performance.now();
+      } else if (this.#sinceKeyFrame.length > 0) {
+        if (this.#sinceKeyFrame.length < KEY_FRAME_REPLAY_PACKETS && performance.now() - this.#keyFrameAt <= this.keyFrameReplayMs) this.#sinceKeyFrame.push(rtp);
+        else this.#sinceKeyFrame = [];
+      }
     }
     for (const player of this.players) player.send(kind, rtp);
   }
@@ -51,6 +70,19 @@ export class Stream {
       const rtp = this.#recentVideo.get(sequenceNumber);
       if (rtp) player.resend(rtp);
     }
+  }
+
+  /**
+   * A player that just connected decodes nothing before a key frame (research/webrtc-stack.md §5
+   * quirk 5): it gets the latest one and the packets since when that is young, else the publisher is asked.
+   */
+  startPlayer(player: Player): void {
+    const cached = this.#sinceKeyFrame;
+    if (cached.length > 0 && performance.now() - this.#keyFrameAt <= this.keyFrameReplayMs) {
+      for (const rtp of cached) player.send('video', rtp);
+      return;
+    }
+    this.requestKeyFrame();
   }
 
   /** Asks the publisher for a key frame now, or once the coalescing interval has passed. */

@@ -4,8 +4,9 @@ import { MediaServer, type SessionRequest } from '../../src/media/index.ts';
 
 export const TEST_KEY_FRAME_INTERVAL_MS = 300;
 
-export function testMediaServer(timeouts: { iceMs?: number; dtlsMs?: number } = {}): MediaServer {
+export function testMediaServer(timeouts: { iceMs?: number; dtlsMs?: number } = {}, keyFrameReplayMs?: number): MediaServer {
   return new MediaServer({
+    ...(keyFrameReplayMs !== undefined ? { keyFrameReplayMs } : {}),
     network: { mediaIps: ['127.0.0.1'], announcedIps: [], portRange: [0, 0] },
     timeouts: { iceMs: 8000, dtlsMs: 8000, gatheringMs: 5000, ...timeouts },
     keyFrameIntervalMs: TEST_KEY_FRAME_INTERVAL_MS,

@@ -85,6 +85,19 @@ export class TestPublisher {
     this.sent++;
   }
 
+  /**
+   * Sends the first packet of a VP8 key frame (RFC 7741 descriptor, RFC 6386 frame tag with P = 0,
+   * start code, 640×480) and returns its sequence number. A player keeping indexes reads its bytes
+   * 4–7 (start code and width) as the index.
+   */
+  sendKeyFrame(): number {
+    const seq = this.#seq++ & 0xffff;
+    const payload = Buffer.alloc(Math.max(16, this.payloadBytes));
+    payload.set([0x10, 0x00, 0x00, 0x00, 0x9d, 0x01, 0x2a, 0x80, 0x02, 0xe0, 0x01]);
+    this.video.writeRtp(new RtpPacket(new RtpHeader({ payloadType: 96, sequenceNumber: seq, timestamp: videoClock(), ssrc: 0x1234, marker: true }), payload));
+    return seq;
+  }
+
   /** Sends `count` packets as fast as the sockets keep up: a few, then a short pause. */
   async sendBurst(count: number): Promise<void> {
     for (let i = 0; i < count; i++) {

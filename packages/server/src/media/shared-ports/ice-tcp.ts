@@ -80,6 +80,8 @@ export class IceTcpAcceptor {
   accept(socket: Socket, head: Buffer): void {
     const remote: RemoteAddress | undefined = socket.remoteAddress && socket.remotePort ? [socket.remoteAddress, socket.remotePort] : undefined;
     socket.on('error', () => undefined);
+    // Media: every DTLS flight and RTP packet goes out at once (Nagle would hold small writes for an ACK).
+    socket.setNoDelay(true);
     if (!remote || this.#waiting.size >= this.limits.maxPending) {
       this.#refuse(socket);
       return;
