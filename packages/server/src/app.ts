@@ -81,7 +81,6 @@ export async function startApp(config: ServerConfig, options: { logger?: Logger 
     const shared = perSessionPorts ? undefined : await openSharedPorts({
       mediaIps, udpPort: config.mediaUdpPort,
       ...(config.iceTcp ? { tcpPort: config.mediaTcpPort ?? config.mediaUdpPort } : {}),
-      ...(config.iceTcp && config.publicPort !== undefined ? { extraTcpPorts: [config.publicPort] } : {}),
     });
     if (shared) closers.push(() => shared.close());
     const relayablePorts = shared ? [Math.min(...shared.udpPorts), Math.max(...shared.udpPorts)] as [number, number]
@@ -173,6 +172,7 @@ export async function startApp(config: ServerConfig, options: { logger?: Logger 
       });
       closers.push(() => publicPort.close());
       ports.public = publicPort.port;
+      shared?.offerTcpPort(publicPort.port);
       turn?.advertisePublicPort(publicPort.port);
     }
     // Registered last so it runs first: streams end with a status over still-open sockets, then

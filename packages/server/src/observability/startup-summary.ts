@@ -7,7 +7,7 @@ export interface ListeningServer {
     turn: Pick<ServerConfig['turn'], 'listeningIps' | 'publicHost'>;
   };
   mediaIps: readonly string[];
-  ports: { http: number; ws: number; https?: number; wss?: number; turn?: { udp?: number; tcp?: number; tls?: number } };
+  ports: { http: number; ws: number; https?: number; wss?: number; public?: number; turn?: { udp?: number; tcp?: number; tls?: number } };
   /** The shared media ports; undefined with a per-session port range. */
   mediaPorts?: { udp: readonly number[]; tcp?: number };
 }
@@ -38,6 +38,9 @@ export function startupSummary(server: ListeningServer): string[] {
     ['Example pages', web.map((u) => `${u}/`).join('  ')],
     ['Signaling', [`ws://${host}:${ports.ws}/`, ...(ports.wss ? [`wss://${host}:${ports.wss}/`] : [])].join('  ')],
   ];
+  if (ports.public) {
+    rows.push(['Public port', `https://${host}:${ports.public}/ and wss://${host}:${ports.public}/, TURN over TLS and TCP, ICE-TCP: all on TCP ${ports.public}`]);
+  }
   if (ports.turn) {
     const turnHost = config.turn.publicHost ?? urlHost(config.turn.listeningIps[0] ?? config.listenIp);
     rows.push(['TURN', turnUrls(turnHost, ports.turn).join('  ')]);

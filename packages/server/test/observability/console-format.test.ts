@@ -26,7 +26,7 @@ test('the summary names the example page, signaling, TURN over UDP/TCP/TLS, /tur
   const config = validateConfig({ listenIp: '0.0.0.0', mediaIps: ['10.0.0.5'], announcedIp: '203.0.113.10', cert: 'c', key: 'k' });
   const lines = startupSummary({
     config, mediaIps: ['10.0.0.5'],
-    ports: { http: 8888, ws: 8080, https: 8444, wss: 8443, turn: { udp: 3478, tcp: 3478, tls: 5349 } },
+    ports: { http: 8888, ws: 8080, https: 8444, wss: 8443, public: 443, turn: { udp: 3478, tcp: 3478, tls: 5349 } },
     mediaPorts: { udp: [40000], tcp: 40000 },
   });
   assert.equal(lines[0], 'Traverse is listening');
@@ -35,6 +35,7 @@ test('the summary names the example page, signaling, TURN over UDP/TCP/TLS, /tur
     /Example pages +http:\/\/localhost:8888\/ {2}https:\/\/localhost:8444\/$/m,
     /Signaling +ws:\/\/localhost:8080\/ {2}wss:\/\/localhost:8443\/$/m,
     /TURN +turn:localhost:3478\?transport=udp {2}turn:localhost:3478\?transport=tcp {2}turns:localhost:5349\?transport=tcp$/m,
+    /Public port +https:\/\/localhost:443\/ and wss:\/\/localhost:443\/, TURN over TLS and TCP, ICE-TCP: all on TCP 443$/m,
     /TURN credentials +http:\/\/localhost:8888\/turn-credentials/m,
     /REST API +http:\/\/localhost:8888\/rest-api\/stream\/find_all \(from 127\.0\.0\.0\/8, /m,
     /Metrics +http:\/\/localhost:8888\/metrics/m,

@@ -1,5 +1,5 @@
 // Opens the shared media ports: one UDP socket per media address on one port number, and one ICE-TCP
-// listener per media address, plus any extra port (the public port) whose connections the edge hands in.
+// listener per media address, plus any port offered later (the public port) whose connections the edge hands in.
 import { DEFAULT_ICE_TCP_LIMITS, IceTcpAcceptor, type IceTcpLimits } from './ice-tcp.ts';
 import { SharedUdpPort } from './udp-port.ts';
 import type { SharedMediaPorts } from './werift-binding.ts';
@@ -14,8 +14,6 @@ export interface SharedPortOptions {
   udpPort: number;
   /** undefined: no ICE-TCP. 0: chosen by the OS. */
   tcpPort?: number;
-  /** More TCP ports to offer ICE-TCP candidates on, whose connections arrive through accept() (the public port). */
-  extraTcpPorts?: readonly number[];
   tcpLimits?: IceTcpLimits;
 }
 
@@ -25,6 +23,11 @@ export interface OpenSharedPorts {
   readonly udpPorts: number[];
   /** The ICE-TCP listening port (undefined without ICE-TCP). */
   readonly tcpPort: number | undefined;
+  /**
+   * Offers ICE-TCP candidates on one more port, whose connections arrive through accept() (the public
+   * port, once bound), to the sessions that gather from now on. Nothing without ICE-TCP.
+   */
+  offerTcpPort(port: number): void;
   close(): Promise<void>;
 }
 
@@ -44,14 +47,15 @@ export async function openSharedPorts(options: SharedPortOptions): Promise<OpenS
         // One number on every address: the first bound port decides it when the OS chooses.
         tcpPort = await acceptor.listen(ip, tcpPort ?? options.tcpPort!);
       }
-      for (const port of [tcpPort!, ...(options.extraTcpPorts ?? [])]) {
-        for (const ip of options.mediaIps) candidates.push({ ip, port });
-      }
+      for (const ip of options.mediaIps) candidates.push({ ip, port: tcpPort! });
     }
     return {
       ports: { udp, ...(acceptor ? { tcp: { acceptor, candidates } } : {}) },
       udpPorts: udp.map((u) => u.port),
       tcpPort,
+      offerTcpPort(port) {
+        if (acceptor) for (const ip of options.mediaIps) candidates.push({ ip, port });
+      },
       close,
     };
   } catch (err) {
