@@ -137,11 +137,18 @@ export async function startApp(config: ServerConfig, options: { logger?: Logger 
     closers.push(() => http.close());
     ports = { http: (http.server.address() as { port: number }).port, ws: 0 };
     let httpsRoutes: RequestListener | undefined;
+    // A public port on the HTTPS or WSS port number (8443 is both wssPort's default and a common
+    // choice) takes that listener's place: it serves the same routes and signaling.
+    const absorbedByPublicPort = (port: number) => tls !== undefined && config.publicPort !== undefined && config.publicPort !== 0 && port === config.publicPort;
     if (tls) {
       const httpsApp = await buildHttp(httpDeps, tls);
-      await httpsApp.listen({ port: config.httpsPort, host: config.listenIp });
+      if (absorbedByPublicPort(config.httpsPort)) {
+        await httpsApp.ready();
+      } else {
+        await httpsApp.listen({ port: config.httpsPort, host: config.listenIp });
+        ports.https = (httpsApp.server.address() as { port: number }).port;
+      }
       closers.push(() => httpsApp.close());
-      ports.https = (httpsApp.server.address() as { port: number }).port;
       httpsRoutes = httpsApp.routing;
     }
 
@@ -152,7 +159,7 @@ export async function startApp(config: ServerConfig, options: { logger?: Logger 
       wsServer.close(() => r());
       wsServer.closeAllConnections();
     }));
-    if (tls) {
+    if (tls && !absorbedByPublicPort(config.wssPort)) {
       const wssServer = createHttpsServer(tls, (_req, res) => res.writeHead(426).end('WebSocket signaling endpoint: connect with wss://\n'));
       signaling.attach(wssServer as unknown as Server);
       ports.wss = await listen(wssServer as unknown as Server, config.wssPort, config.listenIp);
@@ -172,6 +179,8 @@ export async function startApp(config: ServerConfig, options: { logger?: Logger 
       });
       closers.push(() => publicPort.close());
       ports.public = publicPort.port;
+      if (absorbedByPublicPort(config.httpsPort)) ports.https = publicPort.port;
+      if (absorbedByPublicPort(config.wssPort)) ports.wss = publicPort.port;
       shared?.offerTcpPort(publicPort.port);
       turn?.advertisePublicPort(publicPort.port);
     }

@@ -71,3 +71,11 @@ test('media ports: one shared UDP port 40000 with ICE-TCP on the same number by 
   assert.throws(() => validateConfig({ publicPort: 443 }), (e: ConfigError) => /publicPort: needs cert and key/.test(e.message));
   assert.equal(validateConfig({ publicPort: 443, cert: 'c', key: 'k' }).publicPort, 443);
 });
+
+test('publicPort may share the HTTPS or WSS port number (it takes that listener\'s place), not another listener\'s', () => {
+  assert.equal(validateConfig({ publicPort: 8443, cert: 'c', key: 'k' }).wssPort, 8443, 'wssPort\'s default: allowed');
+  assert.throws(() => validateConfig({ publicPort: 3478, cert: 'c', key: 'k' }), (e: ConfigError) => /publicPort: 3478 is also turn\.port/.test(e.message));
+  assert.throws(() => validateConfig({ publicPort: 40000, cert: 'c', key: 'k' }), (e: ConfigError) => /publicPort: 40000 is also mediaTcpPort/.test(e.message));
+  assert.throws(() => validateConfig({ publicPort: 8888, cert: 'c', key: 'k' }), (e: ConfigError) => /is also httpPort/.test(e.message));
+  assert.equal(validateConfig({ publicPort: 3478, cert: 'c', key: 'k', turn: { enabled: false } }).publicPort, 3478);
+});

@@ -152,6 +152,13 @@ export function validateConfig(settings: unknown): ServerConfig {
       if (c.mediaPortMin > 0 && c.mediaPortMin === c.mediaPortMax) throw new ConfigError('invalid configuration:\n  mediaPortMax: a media port range needs more than one port (for one port shared by all sessions, use mediaUdpPort)');
     }
     if (c.publicPort !== undefined && c.cert === undefined) throw new ConfigError('invalid configuration:\n  publicPort: needs cert and key (browsers reach pages and signaling there over TLS)');
+    if (c.publicPort) {
+      const taken: [string, number | undefined][] = [['httpPort', c.httpPort], ['wsPort', c.wsPort],
+        ...(c.turn.enabled ? [['turn.port', c.turn.port], ['turn.tlsPort', c.turn.tls ? c.turn.tlsPort : undefined]] as [string, number | undefined][] : []),
+        ...(c.iceTcp && c.mediaPortMin === undefined ? [['mediaTcpPort', c.mediaTcpPort ?? c.mediaUdpPort]] as [string, number | undefined][] : [])];
+      const clash = taken.find(([, port]) => port === c.publicPort);
+      if (clash) throw new ConfigError(`invalid configuration:\n  publicPort: ${c.publicPort} is also ${clash[0]}; the public port carries that traffic itself, so give ${clash[0]} another port`);
+    }
     if ((c.cert === undefined) !== (c.key === undefined)) throw new ConfigError('invalid configuration:\n  cert: cert and key go together');
     return c;
   }

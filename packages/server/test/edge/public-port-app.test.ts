@@ -127,3 +127,15 @@ describe('the public port of a running server', () => {
     assert.equal((await httpsGet(port, '/health', ca)).status, 200);
   });
 });
+
+test('a public port on the WSS and HTTPS port number (8443 is wssPort\'s default) takes their place: one listener, WSS and HTTPS there', async (t) => {
+  const certificate = await selfSignedCertificate('traverse-test', { ips: ['127.0.0.1'] });
+  const shared = 22090;
+  const app = await testApp({ cert: certificate.cert, key: certificate.key, httpsPort: shared, wssPort: shared, publicPort: shared });
+  t.after(() => app.stop());
+  assert.deepEqual([app.ports.public, app.ports.https, app.ports.wss], [shared, shared, shared]);
+  assert.equal((await httpsGet(shared, '/health', certificate.cert)).status, 200);
+  const ws = new WebSocket(`wss://127.0.0.1:${shared}/`, { ca: certificate.cert });
+  await new Promise<void>((resolve, reject) => ws.once('open', () => resolve()).once('error', reject));
+  ws.close();
+});
