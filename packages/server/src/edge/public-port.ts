@@ -21,9 +21,16 @@ export interface PublicPortLimits {
   maxPending: number;
   /** The same from one client address. */
   maxPendingPerAddress: number;
+  /**
+   * HTTP(S) connections handed to the page server: node applies its header and request timeouts only
+   * on a server that listens itself, so an idle one is closed after this long...
+   */
+  httpIdleMs: number;
+  /** ...and one address holds at most this many at once (a browser opens a few). */
+  maxHttpPerAddress: number;
 }
 
-export const DEFAULT_PUBLIC_PORT_LIMITS: PublicPortLimits = { firstBytesTimeoutMs: 5_000, maxPending: 512, maxPendingPerAddress: 32 };
+export const DEFAULT_PUBLIC_PORT_LIMITS: PublicPortLimits = { firstBytesTimeoutMs: 5_000, maxPending: 512, maxPendingPerAddress: 32, httpIdleMs: 30_000, maxHttpPerAddress: 64 };
 
 export interface PublicPortOptions {
   host: string;
@@ -101,9 +108,7 @@ export async function listenPublicPort(options: PublicPortOptions): Promise<Publ
       release();
       if (kind === 'http') {
         route('https');
-        secure.unshift(head);
-        options.https.emit('connection', secure);
-        secure.resume();
+        serveHttp(secure, raw.remoteAddress ?? '', options.https, head);
       } else if (kind === 'turn' && options.turn) {
         route('turn_tls');
         options.turn(secure, { secure: true, head });
@@ -111,6 +116,23 @@ export async function listenPublicPort(options: PublicPortOptions): Promise<Publ
         refuse(secure, kind === 'timeout' ? 'timeout' : kind === 'turn' ? 'unavailable' : 'unknown');
       }
     });
+  };
+
+  const httpPerAddress = new Map<string, number>();
+  /** Hands an HTTP(S) connection to `server`, within the per-address bound and the idle timeout. */
+  const serveHttp = (socket: net.Socket, ip: string, server: { emit(event: 'connection', socket: net.Socket): boolean }, head: Buffer): void => {
+    const held = httpPerAddress.get(ip) ?? 0;
+    if (held >= limits.maxHttpPerAddress) return refuse(socket, 'busy_address');
+    httpPerAddress.set(ip, held + 1);
+    socket.once('close', () => {
+      const left = (httpPerAddress.get(ip) ?? 1) - 1;
+      if (left > 0) httpPerAddress.set(ip, left);
+      else httpPerAddress.delete(ip);
+    });
+    socket.setTimeout(limits.httpIdleMs, () => socket.destroy());
+    socket.unshift(head);
+    server.emit('connection', socket);
+    socket.resume();
   };
 
   const onConnection = (raw: net.Socket) => {
@@ -143,9 +165,7 @@ export async function listenPublicPort(options: PublicPortOptions): Promise<Publ
         case 'http':
           release();
           route('http_redirect');
-          raw.unshift(head);
-          redirects.emit('connection', raw);
-          raw.resume();
+          serveHttp(raw, ip, redirects, head);
           return;
         case 'closed':
           release();

@@ -47,7 +47,7 @@ describe('the public port listener', () => {
       host: '127.0.0.1', port: 0, tls: certificate, https, logger: pino({ level: 'silent' }), registry,
       turn: (socket, { secure, head }) => turn.push({ socket, head, secure }),
       iceTcp: (socket, head) => iceTcp.push({ socket, head }),
-      limits: { firstBytesTimeoutMs: 400, maxPending: 6, maxPendingPerAddress: 3 },
+      limits: { firstBytesTimeoutMs: 400, maxPending: 6, maxPendingPerAddress: 3, httpIdleMs: 500, maxHttpPerAddress: 2 },
     });
   });
   after(() => port?.close());
@@ -129,6 +129,22 @@ describe('the public port listener', () => {
     await Promise.all([...fromTwo, ...fromThree].map((s) => closedWithin(s, 3000, 'a silent connection')));
     await waitUntil(() => port.pending === 0, 'no connection being read');
     assert.equal((await httpsGet(port.port, '/', ca)).body, 'served');
+  });
+
+  test('HTTP(S) handed to the page server: an idle or half-sent request is closed after httpIdleMs, and one address holds at most maxHttpPerAddress', async () => {
+    const before = await refused('busy_address');
+    const stalled = await tlsTo(port.port, ca);
+    stalled.write('GET / HTTP/1.1\r\nHost: x\r\n');
+    const plain = await tcp(port.port);
+    plain.write('GET / HTTP/1.1\r\nHost: x\r\n');
+    await new Promise((r) => setTimeout(r, 100));
+    const third = await tcp(port.port);
+    third.write('GET / HTTP/1.1\r\n');
+    await closedWithin(third, 2000, 'a third HTTP connection from one address');
+    assert.equal(await refused('busy_address'), before + 1);
+    await closedWithin(stalled, 2000, 'the stalled HTTPS request');
+    await closedWithin(plain, 2000, 'the stalled plain request');
+    assert.equal((await httpsGet(port.port, '/', ca)).body, 'served', 'room again once they are gone');
   });
 
   test('close() ends every connection it accepted, handed over or not, and resolves', async () => {

@@ -5,12 +5,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
-import { connect, type Socket } from 'node:net';
+import { connect, createServer, type Socket } from 'node:net';
 import { pino } from 'pino';
 import { Attr, StunClass, StunMethod, encodeMessage } from '@traverse/turn/stun';
 import { MediaServer } from '../../src/media/index.ts';
 import { authenticatedCheck, checkedUfrag } from '../../src/media/shared-ports/ice-check.ts';
-import { IceTcpAcceptor, firstFrame } from '../../src/media/shared-ports/ice-tcp.ts';
+import { IceTcpAcceptor, dropWritesWhenBacklogged, firstFrame } from '../../src/media/shared-ports/ice-tcp.ts';
 import { openSharedPorts, type OpenSharedPorts } from '../../src/media/shared-ports/index.ts';
 import { SharedUdpPort } from '../../src/media/shared-ports/udp-port.ts';
 import { sessionRequest as request } from '../support/media.ts';
@@ -36,13 +36,17 @@ async function udpClient(): Promise<UdpSocket> {
 const settle = () => new Promise((r) => setTimeout(r, 60));
 
 test('checkedUfrag() and authenticatedCheck(): the ufrag a Binding request names, and only with its password', () => {
-  const known = new Map([['alpha', { ufrag: 'alpha', password: 'alpha-password-0123456789' }]]);
+  const known = new Map([['alpha', [{ ufrag: 'alpha', password: 'alpha-password-0123456789' }]]]);
   assert.equal(checkedUfrag(check('alpha:browser', undefined)), 'alpha');
   assert.equal(authenticatedCheck(check('alpha:browser', 'alpha-password-0123456789'), known)?.ufrag, 'alpha');
   assert.equal(authenticatedCheck(check('alpha:browser', 'wrong-password-0123456789'), known), undefined, 'wrong password');
   assert.equal(authenticatedCheck(check('alpha:browser', undefined), known), undefined, 'no MESSAGE-INTEGRITY');
   assert.equal(authenticatedCheck(check('beta:browser', 'alpha-password-0123456789'), known), undefined, 'unknown ufrag');
   assert.equal(checkedUfrag(check('alpha', undefined)), undefined, 'no colon');
+  // Two sessions on one ufrag (werift's have 16 random bits): the password tells them apart.
+  const shared = new Map([['alpha', [{ ufrag: 'alpha', password: 'alpha-password-0123456789' }, { ufrag: 'alpha', password: 'other-password-0123456789' }]]]);
+  assert.equal(authenticatedCheck(check('alpha:b', 'other-password-0123456789'), shared)?.password, 'other-password-0123456789');
+  assert.equal(authenticatedCheck(check('alpha:b', 'alpha-password-0123456789'), shared)?.password, 'alpha-password-0123456789');
   const response = encodeMessage(StunClass.SuccessResponse, StunMethod.Binding, randomBytes(12), [{ type: Attr.Username, value: Buffer.from('alpha:x') }]);
   assert.equal(checkedUfrag(response), undefined, 'a response is no check');
   assert.equal(checkedUfrag(DTLS_HELLO), undefined);
@@ -118,6 +122,16 @@ test('shared UDP port: a flow maps to the session its authenticated check names;
   assert.equal(got.a.length, 4);
   assert.equal(port.counters.strayPackets, strays + 1);
   assert.equal(port.sessions, 1);
+
+  // Two sessions on one ufrag (werift's have 16 random bits): each gets the flow its password opens.
+  const twin: Buffer[] = [];
+  port.attach({ ufrag: 'sessB', password: 'password-of-the-twin-0123' }, (d) => twin.push(d));
+  const b = got.b.length;
+  send(stranger, check('sessB:z', 'password-of-the-twin-0123'));
+  send(stranger, RTP);
+  await settle();
+  assert.equal(twin.length, 2, 'the twin: its check and its media');
+  assert.equal(got.b.length, b, 'B got none of it');
 });
 
 async function tcpClient(port: number): Promise<Socket> {
@@ -137,7 +151,7 @@ const closed = (socket: Socket, timeoutMs: number) => new Promise<boolean>((reso
 });
 
 test('ICE-TCP acceptor: a connection whose first frame is an authenticated check goes to that session with every byte; others are closed', async (t) => {
-  const acceptor = new IceTcpAcceptor({ maxPending: 3, firstCheckTimeoutMs: 400 });
+  const acceptor = new IceTcpAcceptor({ maxPending: 3, maxPendingPerAddress: 3, firstCheckTimeoutMs: 400 });
   const port = await acceptor.listen('127.0.0.1', 0);
   t.after(() => acceptor.close());
   const taken: { from: [string, number]; bytes: Promise<Buffer> }[] = [];
@@ -182,7 +196,7 @@ test('ICE-TCP acceptor: a connection whose first frame is an authenticated check
 });
 
 test('ICE-TCP acceptor: only maxPending connections may wait for their first check at once', async (t) => {
-  const acceptor = new IceTcpAcceptor({ maxPending: 3, firstCheckTimeoutMs: 5000 });
+  const acceptor = new IceTcpAcceptor({ maxPending: 3, maxPendingPerAddress: 3, firstCheckTimeoutMs: 5000 });
   const port = await acceptor.listen('127.0.0.1', 0);
   const sockets: Socket[] = [];
   t.after(async () => {
@@ -200,6 +214,42 @@ test('ICE-TCP acceptor: only maxPending connections may wait for their first che
   const fifth = await tcpClient(port);
   sockets.push(fifth);
   assert.equal(await closed(fifth, 300), false, 'room again after one left');
+});
+
+test('ICE-TCP acceptor: one address may keep only maxPendingPerAddress connections waiting; another address still gets in', async (t) => {
+  const acceptor = new IceTcpAcceptor({ maxPending: 100, maxPendingPerAddress: 2, firstCheckTimeoutMs: 5000 });
+  const port = await acceptor.listen('127.0.0.1', 0);
+  const sockets: Socket[] = [];
+  t.after(async () => {
+    for (const s of sockets) s.destroy();
+    acceptor.close();
+  });
+  for (let i = 0; i < 2; i++) sockets.push(await tcpClient(port));
+  const third = await tcpClient(port);
+  sockets.push(third);
+  assert.equal(await closed(third, 2000), true, 'the third waiting connection from 127.0.0.1 is closed');
+  const elsewhere = connect({ port, host: '127.0.0.1', localAddress: '127.0.0.2' });
+  sockets.push(elsewhere);
+  await new Promise<void>((resolve, reject) => elsewhere.once('connect', resolve).once('error', reject));
+  assert.equal(await closed(elsewhere, 300), false, 'another address waits');
+});
+
+test('dropWritesWhenBacklogged(): a connection whose peer reads nothing queues at most the cap, then drops, and still calls back', async (t) => {
+  const server = createServer((socket) => socket.pause());
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const socket = await tcpClient((server.address() as { port: number }).port);
+  t.after(() => {
+    socket.destroy();
+    server.close();
+  });
+  const capped = dropWritesWhenBacklogged(socket, 64 * 1024);
+  const chunk = Buffer.alloc(16 * 1024);
+  let callbacks = 0;
+  for (let i = 0; i < 2000; i++) socket.write(chunk, () => void callbacks++);
+  await until(() => callbacks > 1000, 3000, 'callbacks of dropped writes');
+  // What the kernel buffers took, plus at most the cap and one chunk, is all that was kept.
+  assert.ok(socket.writableLength <= 64 * 1024 + chunk.length, `queued ${socket.writableLength}`);
+  assert.ok(capped.dropped() > 1000, `dropped ${capped.dropped()}`);
 });
 
 function sharedMediaServer(ports: OpenSharedPorts): MediaServer {

@@ -35,11 +35,13 @@ export function checkedUfrag(data: Buffer): string | undefined {
 }
 
 /**
- * The credential among `known` (by ufrag) that this packet is an authenticated check for, or undefined.
+ * The credential among `known` that this packet is an authenticated check for, or undefined. `known`
+ * maps a ufrag to the credentials that use it: werift's ufrags have 16 random bits, so two live
+ * sessions may share one, and the password tells them apart.
  */
-export function authenticatedCheck<T extends IceCredential>(data: Buffer, known: ReadonlyMap<string, T>): T | undefined {
+export function authenticatedCheck<T extends IceCredential>(data: Buffer, known: ReadonlyMap<string, readonly T[]>): T | undefined {
   const request = bindingRequest(data);
-  const candidate = request && known.get(request.ufrag);
-  if (!request || !candidate) return undefined;
-  return verifyIntegrity(request.message, Buffer.from(candidate.password, 'utf8')) === 'valid' ? candidate : undefined;
+  const candidates = request && known.get(request.ufrag);
+  if (!request || !candidates) return undefined;
+  return candidates.find((c) => verifyIntegrity(request.message, Buffer.from(c.password, 'utf8')) === 'valid');
 }

@@ -11,13 +11,15 @@ import type { RemoteAddress } from './udp-port.ts';
 const MAX_FIRST_FRAME = 1500;
 
 export interface IceTcpLimits {
-  /** Connections that have not yet sent an authenticated check, at once. */
+  /** Connections that have not yet sent an authenticated check, at once... */
   maxPending: number;
+  /** ...and from one address. */
+  maxPendingPerAddress: number;
   /** How long a connection may take to send its first check. */
   firstCheckTimeoutMs: number;
 }
 
-export const DEFAULT_ICE_TCP_LIMITS: IceTcpLimits = { maxPending: 256, firstCheckTimeoutMs: 5_000 };
+export const DEFAULT_ICE_TCP_LIMITS: IceTcpLimits = { maxPending: 256, maxPendingPerAddress: 8, firstCheckTimeoutMs: 5_000 };
 
 export interface IceTcpCounters {
   /** Connections closed before an authenticated check: garbage, unknown ufrag, too slow, too many. */
@@ -32,6 +34,28 @@ interface Registration extends IceCredential {
   take: IceTcpSink;
 }
 
+/** Bytes a session's ICE-TCP connection may have waiting to be sent before more media is dropped. */
+export const MAX_QUEUED_SEND_BYTES = 1 << 20;
+
+/**
+ * Drops writes while more than `maxBytes` wait in the socket's buffer: a player on a stalled TCP
+ * link (zero window) loses packets, as it would over UDP, instead of growing the server's memory.
+ * Its consent checks and RTCP keep flowing the other way, so nothing else would end it.
+ */
+export function dropWritesWhenBacklogged(socket: Socket, maxBytes = MAX_QUEUED_SEND_BYTES): { dropped: () => number } {
+  let dropped = 0;
+  const write = socket.write.bind(socket) as (...args: unknown[]) => boolean;
+  socket.write = ((...args: unknown[]) => {
+    if (socket.writableLength <= maxBytes) return write(...args);
+    dropped++;
+    // werift waits for the write's callback: it is told the frame went (as a UDP send would say).
+    const callback = args.find((a) => typeof a === 'function') as (() => void) | undefined;
+    if (callback) queueMicrotask(callback);
+    return false;
+  }) as Socket['write'];
+  return { dropped: () => dropped };
+}
+
 /** The first RFC 4571 frame of `head`, 'more' while incomplete, undefined when it cannot be a first check. */
 export function firstFrame(head: Buffer): Buffer | 'more' | undefined {
   if (head.length < 2) return 'more';
@@ -43,7 +67,8 @@ export function firstFrame(head: Buffer): Buffer | 'more' | undefined {
 
 export class IceTcpAcceptor {
   readonly counters: IceTcpCounters = { refused: 0, accepted: 0 };
-  readonly #byUfrag = new Map<string, Registration>();
+  readonly #byUfrag = new Map<string, Registration[]>();
+  readonly #waitingPerAddress = new Map<string, number>();
   readonly #servers: Server[] = [];
   readonly #waiting = new Set<Socket>();
 
@@ -65,11 +90,12 @@ export class IceTcpAcceptor {
   }
 
   attach(credential: IceCredential, take: IceTcpSink): () => void {
-    if (this.#byUfrag.has(credential.ufrag)) throw new Error(`ICE ufrag ${credential.ufrag} is already attached`);
     const registration = { ...credential, take };
-    this.#byUfrag.set(credential.ufrag, registration);
+    this.#byUfrag.set(credential.ufrag, [...(this.#byUfrag.get(credential.ufrag) ?? []), registration]);
     return () => {
-      if (this.#byUfrag.get(credential.ufrag) === registration) this.#byUfrag.delete(credential.ufrag);
+      const sharing = (this.#byUfrag.get(credential.ufrag) ?? []).filter((r) => r !== registration);
+      if (sharing.length > 0) this.#byUfrag.set(credential.ufrag, sharing);
+      else this.#byUfrag.delete(credential.ufrag);
     };
   }
 
@@ -82,16 +108,20 @@ export class IceTcpAcceptor {
     socket.on('error', () => undefined);
     // Media: every DTLS flight and RTP packet goes out at once (Nagle would hold small writes for an ACK).
     socket.setNoDelay(true);
-    if (!remote || this.#waiting.size >= this.limits.maxPending) {
+    if (!remote || this.#waiting.size >= this.limits.maxPending || (this.#waitingPerAddress.get(remote[0]) ?? 0) >= this.limits.maxPendingPerAddress) {
       this.#refuse(socket);
       return;
     }
     this.#waiting.add(socket);
+    this.#waitingPerAddress.set(remote[0], (this.#waitingPerAddress.get(remote[0]) ?? 0) + 1);
     let buffered = head;
     let settled = false;
     const settle = (): void => {
       settled = true;
       this.#waiting.delete(socket);
+      const left = (this.#waitingPerAddress.get(remote[0]) ?? 1) - 1;
+      if (left > 0) this.#waitingPerAddress.set(remote[0], left);
+      else this.#waitingPerAddress.delete(remote[0]);
       clearTimeout(timer);
       socket.off('data', onData);
       socket.off('close', onClose);

@@ -23,6 +23,12 @@ interface Registration extends IceCredential {
   attached: boolean;
 }
 
+/** A mapped remote address: its session, and the address tuple handed to it with every packet. */
+interface Flow {
+  owner: Registration;
+  from: RemoteAddress;
+}
+
 export interface SharedUdpCounters {
   /** Packets dropped because no session's authenticated check ever came from their address. */
   strayPackets: number;
@@ -32,9 +38,9 @@ export interface SharedUdpCounters {
 
 export class SharedUdpPort {
   readonly counters: SharedUdpCounters = { strayPackets: 0, flowsOpened: 0 };
-  readonly #byUfrag = new Map<string, Registration>();
-  /** Remote host → remote port → session: nested so the hot path builds no key string. */
-  readonly #flows = new Map<string, Map<number, Registration>>();
+  readonly #byUfrag = new Map<string, Registration[]>();
+  /** Remote host → remote port → flow: nested so the hot path builds no key string and no tuple. */
+  readonly #flows = new Map<string, Map<number, Flow>>();
 
   private constructor(readonly socket: Socket, readonly ip: string, readonly port: number) {
     socket.on('message', (data, rinfo) => this.#onMessage(data, rinfo.address, rinfo.port));
@@ -56,14 +62,15 @@ export class SharedUdpPort {
   }
 
   get sessions(): number {
-    return this.#byUfrag.size;
+    let n = 0;
+    for (const list of this.#byUfrag.values()) n += list.length;
+    return n;
   }
 
   /** Attaches a session by its local ICE credential; `receive` gets every packet of its flows. */
   attach(credential: IceCredential, receive: (data: Buffer, from: RemoteAddress) => void): UdpAttachment {
-    if (this.#byUfrag.has(credential.ufrag)) throw new Error(`ICE ufrag ${credential.ufrag} is already attached`);
     const registration: Registration = { ...credential, receive, flows: new Set(), attached: true };
-    this.#byUfrag.set(credential.ufrag, registration);
+    this.#byUfrag.set(credential.ufrag, [...(this.#byUfrag.get(credential.ufrag) ?? []), registration]);
     return {
       send: (data, to) => new Promise((resolve, reject) => {
         if (!registration.attached) return resolve();
@@ -74,48 +81,51 @@ export class SharedUdpPort {
   }
 
   close(): Promise<void> {
-    for (const registration of [...this.#byUfrag.values()]) this.#detach(registration);
+    for (const registration of [...this.#byUfrag.values()].flat()) this.#detach(registration);
     return new Promise((resolve) => this.socket.close(() => resolve()));
   }
 
   #onMessage(data: Buffer, host: string, port: number): void {
     // Port 0 cannot be answered (a send to it throws): nobody legitimate sends from it.
     if (port === 0) return;
-    const owner = this.#flows.get(host)?.get(port);
+    const flow = this.#flows.get(host)?.get(port);
     if (mayBeStun(data)) {
       // A check may (re)map its address: an authenticated one for another session wins it
       // (a NAT rebinding that reused a port, or a stale flow of an ended session).
       const target = authenticatedCheck(data, this.#byUfrag);
-      if (target && target !== owner) this.#map(host, port, target, owner);
-      const to = target ?? owner;
-      if (to) to.receive(data, [host, port]);
+      const mapped = target && target !== flow?.owner ? this.#map(host, port, target, flow) : flow;
+      if (mapped) mapped.owner.receive(data, mapped.from);
       else this.counters.strayPackets++;
       return;
     }
-    if (owner) owner.receive(data, [host, port]);
+    if (flow) flow.owner.receive(data, flow.from);
     else this.counters.strayPackets++;
   }
 
-  #map(host: string, port: number, to: Registration, from: Registration | undefined): void {
+  #map(host: string, port: number, to: Registration, previous: Flow | undefined): Flow {
     const key = `${host}|${port}`;
-    from?.flows.delete(key);
+    previous?.owner.flows.delete(key);
     let ports = this.#flows.get(host);
     if (!ports) this.#flows.set(host, (ports = new Map()));
-    ports.set(port, to);
+    const flow: Flow = { owner: to, from: [host, port] };
+    ports.set(port, flow);
     to.flows.add(key);
     this.counters.flowsOpened++;
+    return flow;
   }
 
   #detach(registration: Registration): void {
     if (!registration.attached) return;
     registration.attached = false;
-    if (this.#byUfrag.get(registration.ufrag) === registration) this.#byUfrag.delete(registration.ufrag);
+    const sharing = (this.#byUfrag.get(registration.ufrag) ?? []).filter((r) => r !== registration);
+    if (sharing.length > 0) this.#byUfrag.set(registration.ufrag, sharing);
+    else this.#byUfrag.delete(registration.ufrag);
     for (const key of registration.flows) {
       const bar = key.lastIndexOf('|');
       const host = key.slice(0, bar);
       const ports = this.#flows.get(host);
       const port = Number(key.slice(bar + 1));
-      if (ports?.get(port) === registration) ports.delete(port);
+      if (ports?.get(port)?.owner === registration) ports.delete(port);
       if (ports?.size === 0) this.#flows.delete(host);
     }
     registration.flows.clear();

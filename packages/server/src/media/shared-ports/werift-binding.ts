@@ -4,7 +4,7 @@
 // checks, consent, DTLS and SRTP run unchanged on top. It reaches into werift's ICE connection, so it
 // checks the shape it relies on and reports false when that shape is missing.
 import { Candidate, StunProtocol, TcpPassiveProtocol, candidateFoundation, candidatePriority, type RTCPeerConnection } from 'werift';
-import type { IceTcpAcceptor } from './ice-tcp.ts';
+import { dropWritesWhenBacklogged, type IceTcpAcceptor } from './ice-tcp.ts';
 import type { RemoteAddress, SharedUdpPort, UdpAttachment } from './udp-port.ts';
 
 export interface SharedMediaPorts {
@@ -109,7 +109,11 @@ export function gatherOnSharedPorts(pc: RTCPeerConnection, ports: SharedMediaPor
         const tcp = ports.tcp.candidates.map(({ ip, port }, rank) => tcpProtocol(connection, ip, port, rank));
         for (const protocol of tcp) add(protocol as unknown as ProtocolLike & { localCandidate: Candidate }, false);
         const detach = ports.tcp.acceptor.attach({ ufrag: connection.localUsername, password: connection.localPassword }, (socket, from, localPort) => {
-          const protocol = tcp.find((p) => p.localCandidate?.port === localPort) ?? tcp[0]!;
+          dropWritesWhenBacklogged(socket);
+          // The candidate the browser connected to: its port, and its address when there are several.
+          const local = socket.localAddress?.replace(/^::ffff:/, '');
+          const protocol = tcp.find((p) => p.localCandidate?.port === localPort && p.localIp === local)
+            ?? tcp.find((p) => p.localCandidate?.port === localPort) ?? tcp[0]!;
           (protocol as unknown as { registerSocket(socket: unknown, from: RemoteAddress): void }).registerSocket(socket, from);
         });
         for (const protocol of tcp) {
