@@ -10,7 +10,7 @@ import { startProcess, type Started } from '../turn/support.ts';
 
 const TRAVERSE = ['--import', 'tsx', 'packages/server/bin/traverse.ts',
   '--http-port', '0', '--ws-port', '0', '--listen-ip', '127.0.0.1',
-  '--media-ip', '127.0.0.1', '--media-port-min', '0', '--media-port-max', '0',
+  '--media-ip', '127.0.0.1', '--media-udp-port', '0', '--media-tcp-port', '0',
   '--turn-port', '0', '--turn-tls-port', '0', '--turn-listening-ip', '127.0.0.1', '--turn-relay-ip', '127.0.0.1',
   '--turn-min-port', '65000', '--turn-max-port', '65500', '--log-level', 'info'];
 const TIME_LIMIT_MS = 60_000;
@@ -78,7 +78,7 @@ async function assertPrettySummary(proc: Started): Promise<string> {
     new RegExp(`^ {2}TURN credentials +${page}turn-credentials`, 'm'),
     new RegExp(`^ {2}REST API +${page}rest-api/stream/find_all`, 'm'),
     new RegExp(`^ {2}Metrics +${page}metrics`, 'm'),
-    /^ {2}Media +UDP on 127\.0\.0\.1/m,
+    /^ {2}Media +UDP port \d+ for every session, ICE-TCP port \d+ on 127\.0\.0\.1$/m,
   ]) assert.match(summary, expected);
   // The printed addresses are the live ones.
   const credentials = await fetch(`${page}turn-credentials`, { signal: AbortSignal.timeout(10_000) });

@@ -80,8 +80,9 @@ export class Stream {
     const cached = this.#sinceKeyFrame;
     if (cached.length > 0 && performance.now() - this.#keyFrameAt <= this.keyFrameReplayMs) {
       for (const rtp of cached) player.send('video', rtp);
-      return;
     }
+    // Asked anyway: a browser may drop what arrives before it has finished its side of DTLS (Firefox
+    // over ICE-TCP decoded nothing until the next key frame), and the request costs one PLI.
     this.requestKeyFrame();
   }
 

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import tls from 'node:tls';
 import WebSocket from 'ws';
 import { selfSignedCertificate } from '@traverse/turn';
-import { TurnSocketClient } from '../../../turn/test/support/socket-client.ts';
+import { TurnSocketClient } from '@traverse/turn/test-client';
 import { testApp } from '../support/app.ts';
 import { metricValue } from '../observability/metric-samples.ts';
 import { closedWithin, httpsGet, readAll, tcp, tlsTo } from './support.ts';
