@@ -7,6 +7,8 @@ import { createSocket, type Socket } from 'node:dgram';
 import { isIPv6 } from 'node:net';
 import { authenticatedCheck, mayBeStun, type IceCredential } from './ice-check.ts';
 
+const SOCKET_BUFFER_BYTES = 8 << 20;
+
 export type RemoteAddress = [host: string, port: number];
 
 /** One session's attachment to the shared socket. */
@@ -50,7 +52,9 @@ export class SharedUdpPort {
 
   /** Binds `ip:port` (port 0: chosen by the OS). */
   static async bind(ip: string, port: number): Promise<SharedUdpPort> {
-    const socket = createSocket({ type: isIPv6(ip) ? 'udp6' : 'udp4' });
+    // Every session's media crosses this one socket: ask for deep buffers (the kernel caps them at
+    // net.core.rmem_max / wmem_max; docs/configuration.md says how to raise those).
+    const socket = createSocket({ type: isIPv6(ip) ? 'udp6' : 'udp4', recvBufferSize: SOCKET_BUFFER_BYTES, sendBufferSize: SOCKET_BUFFER_BYTES });
     await new Promise<void>((resolve, reject) => {
       socket.once('error', reject);
       socket.bind({ address: ip, port, exclusive: true }, () => {
