@@ -1,5 +1,5 @@
 // WHIP/WHEP over plain fetch for tests: POST an offer, read the answer and the headers that matter.
-import { TestPlayer, TestPublisher } from './werift-client.ts';
+import { TestPlayer, TestPublisher, until } from './werift-client.ts';
 
 /** TURN relay ports of the WHIP/WHEP suites: apart from every other suite's (and below the ephemeral range). */
 export const WHIP_TURN_RELAY_PORTS = { minPort: 21500, maxPort: 21999 } as const;
@@ -24,7 +24,11 @@ export async function call(url: string, method: string, body?: string, headers: 
   return { status: res.status, headers: res.headers, body: await res.text() };
 }
 
-/** A werift publisher sending generated VP8 + Opus through WHIP; its session URL once created. */
+/**
+ * A werift publisher through WHIP, returned once connected (DTLS done): a werift client whose DTLS
+ * handshake is cut short by the session's end retransmits its flight for ~30 s, even after close(),
+ * and that kept the test process alive.
+ */
 export async function whipPublish(httpUrl: string, name: string, token?: string): Promise<{ publisher: TestPublisher; location: string; etag: string | null }> {
   const publisher = new TestPublisher();
   const answer = await post(`${httpUrl}/whip/${encodeURIComponent(name)}`, await publisher.offer(),
@@ -34,6 +38,7 @@ export async function whipPublish(httpUrl: string, name: string, token?: string)
     throw new Error(`WHIP POST answered ${answer.status}: ${answer.body}`);
   }
   await publisher.accept(answer.body);
+  await until(() => publisher.pc.connectionState === 'connected', 10_000, 'the WHIP publisher connected');
   return { publisher, location: answer.location, etag: answer.headers.get('etag') };
 }
 
@@ -46,21 +51,6 @@ export async function whepPlay(httpUrl: string, name: string): Promise<{ player:
     throw new Error(`WHEP POST answered ${answer.status}: ${answer.body}`);
   }
   await player.accept(answer.body);
+  await until(() => player.pc.connectionState === 'connected', 10_000, 'the WHEP player connected');
   return { player, location: answer.location };
-}
-
-/**
- * Closes a werift test peer. werift 0.25.2 can leave a client's 30 s consent-expiry timer armed after
- * close() (a consent check in flight when the server went away): it is cleared here, so the test
- * process exits when its tests end instead of 30 s later.
- */
-export async function closePeer(peer: TestPublisher | TestPlayer): Promise<void> {
-  await peer.close();
-  for (const transport of peer.pc.iceTransports) {
-    const connection = (transport as unknown as { connection?: { consentExpiryTimer?: NodeJS.Timeout } }).connection;
-    if (connection?.consentExpiryTimer !== undefined) {
-      clearTimeout(connection.consentExpiryTimer);
-      connection.consentExpiryTimer = undefined;
-    }
-  }
 }

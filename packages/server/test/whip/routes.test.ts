@@ -5,7 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { testApp } from '../support/app.ts';
 import { TestPlayer, TestPublisher, until } from '../support/werift-client.ts';
-import { call, closePeer, post, whepPlay, whipPublish, WHIP_TURN_RELAY_PORTS } from '../support/whip.ts';
+import { call, post, whepPlay, whipPublish, WHIP_TURN_RELAY_PORTS } from '../support/whip.ts';
 
 type App = Awaited<ReturnType<typeof testApp>>;
 
@@ -17,7 +17,7 @@ describe('WHIP and WHEP endpoints', () => {
   });
   /** An offer from a peer closed after the tests (an open werift peer keeps the process alive). */
   const offerOf = (peer: TestPublisher | TestPlayer) => {
-    closers.push(() => closePeer(peer));
+    closers.push(() => peer.close());
     return peer.offer();
   };
   after(async () => {
@@ -27,7 +27,7 @@ describe('WHIP and WHEP endpoints', () => {
 
   test('POST an offer: 201 with the SDP answer, a Location, an ETag, Link ice-server fields with fresh TURN credentials, and CORS exposing them', async () => {
     const publisher = new TestPublisher();
-    closers.push(() => closePeer(publisher));
+    closers.push(() => publisher.close());
     const res = await post(`${app.httpUrl}/whip/headers`, await publisher.offer(), { 'content-type': 'application/sdp', origin: 'http://elsewhere.example' });
     assert.equal(res.status, 201, res.body);
     assert.match(res.headers.get('content-type') ?? '', /^application\/sdp/);
@@ -52,11 +52,11 @@ describe('WHIP and WHEP endpoints', () => {
 
   test('a WHIP stream is an ordinary stream: REST lists it, a WHEP player and a second WHEP player receive its video; DELETE ends it and releases the players', async () => {
     const { publisher, location } = await whipPublish(app.httpUrl, 'ordinary');
-    closers.push(() => closePeer(publisher));
+    closers.push(() => publisher.close());
     publisher.startSending(50);
     const a = await whepPlay(app.httpUrl, 'ordinary');
     const b = await whepPlay(app.httpUrl, 'ordinary');
-    closers.push(() => closePeer(a.player), () => closePeer(b.player));
+    closers.push(() => a.player.close(), () => b.player.close());
     await until(() => a.player.videoPackets > 20 && b.player.videoPackets > 20 && a.player.audioPackets > 3, 15_000, 'video at both WHEP players');
     const listed = JSON.parse((await call(`${app.httpUrl}/rest-api/stream/find_all`, 'POST')).body) as { name: string; published: boolean }[];
     assert.deepEqual(listed.filter((s) => s.name === 'ordinary').map((s) => s.published).sort(), [false, false, true]);
@@ -67,17 +67,17 @@ describe('WHIP and WHEP endpoints', () => {
     assert.equal((await call(location, 'DELETE')).status, 404, 'a deleted session is gone');
     // The name is free again.
     const again = await whipPublish(app.httpUrl, 'ordinary');
-    closers.push(() => closePeer(again.publisher));
+    closers.push(() => again.publisher.close());
     assert.equal((await call(again.location, 'DELETE')).status, 200);
   });
 
   test('DELETE on a WHEP session ends that player only; REST terminate of a WHIP stream releases its session', async () => {
     const { publisher, location } = await whipPublish(app.httpUrl, 'terminated');
-    closers.push(() => closePeer(publisher));
+    closers.push(() => publisher.close());
     publisher.startSending(50);
     const a = await whepPlay(app.httpUrl, 'terminated');
     const b = await whepPlay(app.httpUrl, 'terminated');
-    closers.push(() => closePeer(a.player), () => closePeer(b.player));
+    closers.push(() => a.player.close(), () => b.player.close());
     await until(() => a.player.videoPackets > 10 && b.player.videoPackets > 10, 15_000, 'video at both players');
     assert.equal((await call(a.location, 'DELETE')).status, 200);
     await until(() => app.media.find({ name: 'terminated', published: false }).length === 1, 5_000, 'one player left');
@@ -93,7 +93,7 @@ describe('WHIP and WHEP endpoints', () => {
 
   test('refusals a client can act on: 415 wrong type, 400 not an SDP, 409 name in use, 404 unknown WHEP stream, 405 other methods', async () => {
     const { publisher, location } = await whipPublish(app.httpUrl, 'busy');
-    closers.push(() => closePeer(publisher));
+    closers.push(() => publisher.close());
     const offer = await offerOf(new TestPublisher());
 
     const wrongType = await post(`${app.httpUrl}/whip/x`, offer, { 'content-type': 'application/json' });
@@ -123,7 +123,7 @@ describe('WHIP and WHEP endpoints', () => {
     assert.equal(getSession.headers.get('allow'), 'OPTIONS, PATCH, DELETE');
     assert.equal((await call(`${app.httpUrl}/whip/busy/${'0'.repeat(32)}`, 'DELETE')).status, 404);
     assert.equal((await call(location.replace('/whip/', '/whep/'), 'DELETE')).status, 404, 'a WHIP session is no WHEP session');
-    await closePeer(publisher);
+    await publisher.close();
     assert.equal((await call(location, 'DELETE')).status, 200);
   });
 
@@ -137,13 +137,13 @@ describe('WHIP and WHEP endpoints', () => {
     assert.match(wrong.headers.get('www-authenticate') ?? '', /error="invalid_token"/);
     assert.equal(app.media.find({ name: 'guarded' }).length, 0);
     const { publisher, location } = await whipPublish(app.httpUrl, 'guarded', 'guarded-secret');
-    closers.push(() => closePeer(publisher));
+    closers.push(() => publisher.close());
     assert.equal((await call(location, 'DELETE')).status, 200);
   });
 
   test('PATCH: trickled candidates 204; an ICE restart 422 (unsupported); a stale If-Match 412; another type 415', async () => {
     const { publisher, location, etag } = await whipPublish(app.httpUrl, 'patched');
-    closers.push(() => closePeer(publisher));
+    closers.push(() => publisher.close());
     const ufrag = /a=ice-ufrag:(\S+)/.exec(publisher.pc.localDescription!.sdp)?.[1];
     assert.ok(ufrag && etag);
     const fragType = { 'content-type': 'application/trickle-ice-sdpfrag' };
@@ -153,7 +153,7 @@ describe('WHIP and WHEP endpoints', () => {
     assert.equal((await call(location, 'PATCH', trickle, { ...fragType, 'if-match': '"stale"' })).status, 412);
     assert.equal((await call(location, 'PATCH', 'a=ice-ufrag:new1\r\na=ice-pwd:newpasswordnewpassword12\r\n', { ...fragType, 'if-match': '*' })).status, 422);
     assert.equal((await call(location, 'PATCH', trickle, { 'content-type': 'application/sdp' })).status, 415);
-    await closePeer(publisher);
+    await publisher.close();
     assert.equal((await call(location, 'DELETE')).status, 200);
     assert.equal((await call(location, 'PATCH', trickle, fragType)).status, 404);
   });
@@ -178,7 +178,7 @@ test('without the embedded TURN there are no Link fields, and WHIP still works',
   const app = await testApp({ turn: { enabled: false } });
   t.after(() => app.stop());
   const publisher = new TestPublisher();
-  t.after(() => closePeer(publisher));
+  t.after(() => publisher.close());
   const res = await post(`${app.httpUrl}/whip/no-turn`, await publisher.offer());
   assert.equal(res.status, 201);
   assert.equal(res.headers.get('link'), null);
