@@ -31,7 +31,7 @@ describe('example pages', () => {
     const page = await browser.newPage();
     await page.goto(`${app.httpUrl}/`);
     const links = await page.$$eval('a', (as) => as.map((a) => a.getAttribute('href')));
-    for (const l of ['firewall-traversal-streaming/', 'two-way-streaming/', 'player/', '/sdk/flashphoner.js']) assert.ok(links.includes(l), l);
+    for (const l of ['firewall-traversal-streaming/', 'two-way-streaming/', 'player/', 'whep-player/', '/sdk/flashphoner.js']) assert.ok(links.includes(l), l);
     await page.close();
   });
 
