@@ -1,5 +1,5 @@
 // Third-party WHIP/WHEP clients in Chromium, on a page from another origin than Traverse: medooze's
-// whip-whep (WHIPClient, WHEPClient) and Eyevinn's whip-web-client, against the stock Flashphoner
+// whip-whep (WHIPClient, WHEPClient), Eyevinn's whip-web-client and webrtc-player, against the stock Flashphoner
 // Web SDK on the other side. Every player's <video> must decode frames of the stream under test.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -16,6 +16,7 @@ type ClientWindow = {
   publishWhip(key: string, endpoint: string, token: string | undefined, codec: string): Promise<{ iceServers: { urls: string | string[]; username?: string; credentialSet: boolean }[] }>;
   playWhep(key: string, endpoint: string, videoId: string): Promise<void>;
   publishEyevinn(key: string, endpoint: string): Promise<void>;
+  playEyevinn(key: string, endpoint: string, videoId: string): Promise<void>;
   stopSession(key: string): Promise<void>;
 };
 
@@ -106,12 +107,18 @@ describe('third-party WHIP/WHEP clients in Chromium, from another origin', () =>
     for (const p of [sdk, whep]) await p.close();
   });
 
-  test('Eyevinn\'s whip-web-client publishes; the stream decodes at a WHEP player', async () => {
+  test('Eyevinn\'s whip-web-client publishes; the stream decodes at medooze\'s WHEP player and at Eyevinn\'s webrtc-player', async () => {
     const name = 'eyevinn';
     const publisher = await clientPage();
     await bounded('Eyevinn ingest()', 30_000, publisher.evaluate(([e]) => (window as unknown as ClientWindow).publishEyevinn('pub', e!), [endpoint('whip', name)]));
     await waitFor('the WHIP stream PUBLISHING', 20_000, () => (live(name, 'publish').length === 1 ? true : undefined));
     const whep = await whepPlayer(name);
+    const eyevinnPlayer = await clientPage();
+    await bounded('webrtc-player load()', 30_000, eyevinnPlayer.evaluate(([e]) => (window as unknown as ClientWindow).playEyevinn('play', e!, 'player'), [endpoint('whep', name)]));
+    await expectVideoPlaying(eyevinnPlayer, '#player');
+    await bounded('webrtc-player unload()', 10_000, eyevinnPlayer.evaluate(() => (window as unknown as ClientWindow).stopSession('play')));
+    await waitFor('its WHEP session deleted', 10_000, () => (live(name, 'play').length === 1 ? true : undefined));
+    await eyevinnPlayer.close();
     await bounded('Eyevinn destroy()', 10_000, publisher.evaluate(() => (window as unknown as ClientWindow).stopSession('pub')));
     await waitFor('every session of the stream released', 10_000, () => (app.media.find({ name }).length === 0 ? true : undefined));
     for (const p of [publisher, whep]) await p.close();

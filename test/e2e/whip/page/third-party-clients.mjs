@@ -1,9 +1,10 @@
 // The page-side of the WHIP/WHEP browser tests: third-party clients only (medooze's whip-whep, by
-// an RFC 9725 author, and Eyevinn's whip-web-client), bundled by esbuild into one IIFE. The page is
+// an RFC 9725 author; Eyevinn's whip-web-client and webrtc-player), bundled by esbuild into one IIFE. The page is
 // served from another origin than Traverse, so every request is a real CORS request.
 import { WHIPClient } from 'whip-whep/whip.js';
 import { WHEPClient } from 'whip-whep/whep.js';
 import { WHIPClient as EyevinnWHIPClient } from '@eyevinn/whip-web-client';
+import { WebRTCPlayer } from '@eyevinn/webrtc-player';
 
 const sessions = {};
 window.sessions = sessions;
@@ -45,6 +46,13 @@ window.publishEyevinn = async (key, endpoint) => {
   const client = new EyevinnWHIPClient({ endpoint, opts: { debug: false, iceServers: [] } });
   await client.ingest(stream);
   sessions[key] = { client };
+};
+
+/** Plays with Eyevinn's WebRTCPlayer (WHEP adapter: gathers, then POSTs a full offer). */
+window.playEyevinn = async (key, endpoint, videoId) => {
+  const player = new WebRTCPlayer({ video: document.getElementById(videoId), type: 'whep', iceServers: [] });
+  await player.load(new URL(endpoint));
+  sessions[key] = { client: { stop: () => player.unload() } };
 };
 
 /** DELETE through the client itself. */
