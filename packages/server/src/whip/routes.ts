@@ -167,7 +167,8 @@ function sessionRoutes(app: FastifyInstance, kind: WhipKind, deps: WhipDeps, log
     return reply.code(204).send();
   });
 
-  const sessionNotAllowed = async (_req: FastifyRequest, reply: FastifyReply) => refuse(reply.header('allow', 'OPTIONS, PATCH, DELETE'), 405, `a ${kind.toUpperCase()} session takes PATCH and DELETE`);
+  const sessionNotAllowed = async (_req: FastifyRequest, reply: FastifyReply) => refuse(reply.header('allow', 'OPTIONS, PATCH, DELETE'), 405,
+    `a ${kind.toUpperCase()} session takes PATCH and DELETE (to publish or play, POST to /${kind}/<name>: a stream name is one path segment, with / written %2F)`);
   for (const method of ['GET', 'PUT', 'POST'] as const) app.route({ method, url: session, handler: sessionNotAllowed });
 }
 
@@ -179,8 +180,13 @@ export async function whipRoutes(app: FastifyInstance, deps: WhipDeps): Promise<
   // Every body as text, whatever its type: the handlers answer a wrong type with 415 and a reason.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
-  app.addHook('onRequest', async (_req, reply) => {
+  app.addHook('onRequest', async (req, reply) => {
     reply.headers(CORS);
+    // A preflight for headers beyond the usual ones (a client's own): allowed too, no credentials ride on CORS here.
+    const asked = req.headers['access-control-request-headers'];
+    if (typeof asked === 'string' && /^[A-Za-z0-9-]+(\s*,\s*[A-Za-z0-9-]+)*$/.test(asked.trim())) {
+      reply.header('access-control-allow-headers', `${CORS['access-control-allow-headers']}, ${asked.trim().toLowerCase()}`);
+    }
   });
   sessionRoutes(app, 'whip', deps, log, limited);
   sessionRoutes(app, 'whep', deps, log, limited);

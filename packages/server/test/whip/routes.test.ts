@@ -165,6 +165,9 @@ describe('WHIP and WHEP endpoints', () => {
     assert.equal(preflight.headers.get('access-control-allow-origin'), '*');
     assert.match(preflight.headers.get('access-control-allow-methods') ?? '', /POST.*PATCH.*DELETE/);
     assert.match(preflight.headers.get('access-control-allow-headers') ?? '', /authorization.*content-type.*if-match/);
+    const ownHeader = await call(`${app.httpUrl}/whep/any`, 'OPTIONS', undefined, {
+      origin: 'http://elsewhere.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type, x-client-id' });
+    assert.match(ownHeader.headers.get('access-control-allow-headers') ?? '', /x-client-id/, 'a client\'s own header is allowed too');
     const plain = await call(`${app.httpUrl}/whep/any`, 'OPTIONS');
     assert.equal(plain.headers.get('accept-post'), 'application/sdp');
     assert.match(plain.headers.get('link') ?? '', /rel="ice-server"/);
