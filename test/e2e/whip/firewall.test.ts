@@ -72,7 +72,8 @@ describe('a WHIP publisher behind a UDP-blocking firewall relays through the TUR
     publisher.stdout!.on('data', (d: Buffer) => {
       buffered += d;
       for (let nl = buffered.indexOf('\n'); nl >= 0; nl = buffered.indexOf('\n')) {
-        events.push(JSON.parse(buffered.slice(0, nl)) as PublisherEvent);
+        const line = buffered.slice(0, nl);
+        if (line.startsWith('{')) events.push(JSON.parse(line) as PublisherEvent);
         buffered = buffered.slice(nl + 1);
       }
     });
