@@ -5,20 +5,15 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { type ChildProcess } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Page } from 'playwright-core';
 import { expectVideoPlaying, launchBrowser, peerConnections, type Browser } from '../support/browser.ts';
 import { createTopology, type Topology } from '../support/netns.ts';
 import { assertEveryConnectionRelayed } from '../support/relay-assert.ts';
 import { waitFor } from '../support/wait.ts';
+import { listedThrough, NS_TURN_PORT, startTraverseIn, statusOf, type NamespaceServer } from './support.ts';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
-const HTTP_PORT = 21080;
-const PORTS = ['--http-port', String(HTTP_PORT), '--ws-port', '21081', '--turn-port', '21478', '--turn-tls-port', '21349',
-  '--turn-min-port', '21500', '--turn-max-port', '21999', '--media-port-min', '21100', '--media-port-max', '21299'];
 
 interface PublisherEvent {
   event: string;
@@ -31,36 +26,26 @@ interface PublisherEvent {
 
 describe('a WHIP publisher behind a UDP-blocking firewall relays through the TURN server of the Link headers', () => {
   let net: Topology;
-  let server: ChildProcess;
-  let serverLog = '';
+  let server: NamespaceServer;
   let publisher: ChildProcess;
   const events: PublisherEvent[] = [];
   let browser: Browser;
-  let dir: string;
   let base: string;
   const name = 'obs-behind-firewall';
 
   before(async () => {
     net = createTopology();
     net.blockClientUdp();
-    dir = mkdtempSync(join(tmpdir(), 'traverse-whip-fw-'));
-    cpSync(join(root, 'examples'), join(dir, 'pages'), { recursive: true });
-    server = net.spawnIn(net.server, process.execPath, ['--import', 'tsx', join(root, 'packages/server/bin/traverse.ts'),
-      '--media-ip', net.server.ip, '--turn-relay-ip', net.server.ip, '--examples-dir', join(dir, 'pages'), ...PORTS,
-      '--rest-allowed-ip', `${net.client.ip}/32`, '--log-level', 'info']);
-    server.stdout!.on('data', (d) => (serverLog += d));
-    server.stderr!.on('data', (d) => (serverLog += d));
-    await waitFor('the server to listen', 30_000, () => (serverLog.includes('"msg":"listening"') ? true : undefined), { lastSeen: () => serverLog.slice(-2000) });
-    base = `http://${net.server.ip}:${HTTP_PORT}`;
+    server = await startTraverseIn(net);
+    base = server.base;
     browser = await launchBrowser({ netns: net.client.ns, insecureOrigins: [base], noMdns: true });
   });
 
   after(async () => {
     await browser?.close();
     if (publisher?.exitCode === null) publisher.kill('SIGKILL');
-    if (server?.exitCode === null) server.kill('SIGTERM');
+    server?.stop();
     net?.destroy();
-    if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   const lastEvent = () => JSON.stringify(events.at(-1));
@@ -81,7 +66,7 @@ describe('a WHIP publisher behind a UDP-blocking firewall relays through the TUR
     publisher.stderr!.on('data', (d) => (stderr += d));
     const created = await waitFor('the WHIP session created', 30_000, () => events.find((e) => e.event === 'created' || e.event === 'error'), { lastSeen: () => stderr.slice(-1000) });
     assert.equal(created.event, 'created', JSON.stringify(created));
-    assert.deepEqual(created.iceServers, [`turn:${net.server.ip}:21478?transport=tcp`], 'the TCP URL of the Link headers');
+    assert.deepEqual(created.iceServers, [`turn:${net.server.ip}:${NS_TURN_PORT}?transport=tcp`], 'the TCP URL of the Link headers');
     const connected = await waitFor('the publisher connected', 40_000, () => events.find((e) => e.event === 'connected' || e.event === 'error'), { lastSeen: lastEvent });
     assert.equal(connected.event, 'connected', JSON.stringify(connected));
     assert.equal(connected.localCandidateType, 'relay');
@@ -89,20 +74,12 @@ describe('a WHIP publisher behind a UDP-blocking firewall relays through the TUR
 
     const page = await browser.newPage();
     await page.goto(`${base}/`);
-    const listed = await page.evaluate(async (n) => ((await (await fetch('/rest-api/stream/find', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: n }) })).json()) as { status: string; remoteAddress?: string; published: boolean }[]), name);
+    const listed = await listedThrough(page, name);
     assert.equal(listed.length, 1, JSON.stringify(listed));
     assert.equal(listed[0]!.status, 'PUBLISHING');
     assert.match(listed[0]!.remoteAddress ?? '', new RegExp(`^${net.server.ip.replace(/\./g, '\\.')}:21[5-9]\\d\\d$`), 'media arrives from a relay port of the embedded TURN');
     await page.close();
   });
-
-  async function statusOf(page: Page, id: string, wanted: RegExp, timeoutMs: number): Promise<string> {
-    const handle = await page.waitForFunction(([i, w]) => {
-      const t = document.getElementById(i)!.textContent ?? '';
-      return new RegExp(w).test(t) || /FAILED/.test(t) ? t : undefined;
-    }, [id, wanted.source] as const, { timeout: timeoutMs, polling: 200 });
-    return (await handle.jsonValue()) as string;
-  }
 
   test('2. /whep-player/ on the firewalled host plays it through TURN/TCP from its own Link headers: the H.264 picture decodes', async () => {
     const page = await browser.newPage();
@@ -125,7 +102,7 @@ describe('a WHIP publisher behind a UDP-blocking firewall relays through the TUR
       (document.getElementById('urlTurnServer') as HTMLInputElement).value = url!;
       (document.getElementById('forceRelay') as HTMLInputElement).checked = true;
       (document.getElementById('playStream') as HTMLInputElement).value = n!;
-    }, [`turn:${net.server.ip}:21478?transport=tcp`, name]);
+    }, [`turn:${net.server.ip}:${NS_TURN_PORT}?transport=tcp`, name]);
     await page.click('#connectBtn');
     assert.match(await statusOf(page, 'connectStatus', /ESTABLISHED/, 20_000), /ESTABLISHED/);
     await page.click('#playBtn');
