@@ -12,10 +12,13 @@ export interface WhipTokenSettings {
 
 export type TokenCheck = { ok: true } | { ok: false; presented: boolean };
 
-/** The token of an `Authorization: Bearer <token>` header (RFC 6750 §2.1), if any. */
+/**
+ * The token of an `Authorization: Bearer <token>` header (RFC 6750 §2.1), if any. Any characters after
+ * the scheme are taken, not only RFC 6750's token68 ones: an operator may choose a token OBS accepts
+ * that the RFC's grammar does not.
+ */
 export function bearerToken(authorization: string | undefined): string | undefined {
-  const m = /^Bearer[ ]+([A-Za-z0-9\-._~+/]+=*)\s*$/i.exec(authorization ?? '');
-  return m?.[1];
+  return /^Bearer +(\S(?:.*\S)?)\s*$/i.exec(authorization ?? '')?.[1];
 }
 
 /** Compares through digests: equal length for timingSafeEqual, and no early exit on the first wrong byte. */

@@ -36,6 +36,7 @@ test('the summary names the example page, signaling, TURN over UDP/TCP/TLS, /tur
     /TURN +turn:localhost:3478\?transport=udp {2}turn:localhost:3478\?transport=tcp {2}turns:localhost:5349\?transport=tcp$/m,
     /TURN credentials +http:\/\/localhost:8888\/turn-credentials/m,
     /REST API +http:\/\/localhost:8888\/rest-api\/stream\/find_all \(from 127\.0\.0\.0\/8, /m,
+    /WHIP \/ WHEP +http:\/\/localhost:8888\/whip\/<name> \(open\) {2}http:\/\/localhost:8888\/whep\/<name>$/m,
     /Metrics +http:\/\/localhost:8888\/metrics/m,
     /Media +UDP on 10\.0\.0\.5, ports 40000-44999, announced as 203\.0\.113\.10$/m,
   ]) assert.match(text, expected);

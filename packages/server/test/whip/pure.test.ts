@@ -20,8 +20,9 @@ test('iceServerLinks() escapes quotes and backslashes inside the quoted strings'
   assert.equal(iceServerLinks({ urls: ['turn:h'], username: 'a"b', credential: 'c\\d' })[0], '<turn:h>; rel="ice-server"; username="a\\"b"; credential="c\\\\d"; credential-type="password"');
 });
 
-test('bearerToken() reads RFC 6750 Bearer credentials only', () => {
+test('bearerToken() reads Bearer credentials only, whatever characters the token has', () => {
   assert.equal(bearerToken('Bearer abc.DEF-1~+/='), 'abc.DEF-1~+/=');
+  assert.equal(bearerToken('Bearer my secret!#'), 'my secret!#');
   assert.equal(bearerToken('bearer  xyz'), 'xyz');
   assert.equal(bearerToken('Basic dXNlcjpwYXNz'), undefined);
   assert.equal(bearerToken('Bearer'), undefined);
