@@ -19,6 +19,7 @@ import { createLogger, resolveLogFormat } from './observability/logger.ts';
 import { registerServerMetrics } from './observability/metrics.ts';
 import { Signaling } from './signaling/index.ts';
 import { startEmbeddedTurn, type EmbeddedTurn } from './turn/embedded.ts';
+import { WhipResources } from './whip/index.ts';
 
 export interface RunningApp {
   readonly config: ServerConfig;
@@ -131,6 +132,11 @@ export async function startApp(config: ServerConfig, options: { logger?: Logger 
       ...(turn ? { turnCredentials: (host: string | undefined) => turn.credentials(host) } : {}),
       restAllowed,
       dashboard: { feed: dashboard.feed, access: dashboardAccess({ addresses: restAllowed, token: config.dashboardToken }), maxConnections: DASHBOARD_MAX_CONNECTIONS },
+      whip: {
+        media, logger, resources: new WhipResources(),
+        tokens: { token: config.whipToken, tokens: config.whipTokens },
+        iceServers: turn ? (host: string | undefined) => turn.credentials(host) : undefined,
+      },
     };
     const http = await buildHttp(httpDeps);
     await http.listen({ port: config.httpPort, host: config.listenIp });

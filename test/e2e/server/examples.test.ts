@@ -30,7 +30,7 @@ describe('example pages', () => {
     const page = await browser.newPage();
     await page.goto(`${app.httpUrl}/`);
     const links = await page.$$eval('a', (as) => as.map((a) => a.getAttribute('href')));
-    for (const l of ['firewall-traversal-streaming/', 'two-way-streaming/', 'player/', 'connectivity/', '/sdk/flashphoner.js']) assert.ok(links.includes(l), l);
+    for (const l of ['firewall-traversal-streaming/', 'two-way-streaming/', 'player/', 'connectivity/', 'whep-player/', '/sdk/flashphoner.js']) assert.ok(links.includes(l), l);
     await page.close();
   });
 

@@ -9,6 +9,7 @@ import type { AddressAllowlist } from './address-allowlist.ts';
 import { dashboardRoutes, type DashboardAccess, type DashboardFeed } from '../dashboard/index.ts';
 import { findFilterSchema, terminateFilterSchema, wcsStream, type StreamDirectory } from './rest-streams.ts';
 import { restRefusalHook } from './rest-refusals.ts';
+import { whipRoutes, type WhipDeps } from '../whip/index.ts';
 
 export interface HttpDeps {
   logger: Logger;
@@ -28,6 +29,8 @@ export interface HttpDeps {
   restAllowed: AddressAllowlist;
   /** /dashboard/; its token also opens /rest-api/ (the page's Terminate calls it). */
   dashboard?: { feed: DashboardFeed; access: DashboardAccess; maxConnections: number };
+  /** WHIP ingest and WHEP playback at /whip/ and /whep/. */
+  whip?: WhipDeps;
 }
 
 export async function buildHttp(deps: HttpDeps, https?: { cert: string; key: string }) {
@@ -98,6 +101,7 @@ export async function buildHttp(deps: HttpDeps, https?: { cert: string; key: str
   });
 
   if (deps.dashboard) await app.register(dashboardRoutes, deps.dashboard);
+  if (deps.whip) await app.register(whipRoutes, deps.whip);
 
   if (existsSync(deps.examplesDir)) {
     await app.register(fastifyStatic, { root: deps.examplesDir, prefix: '/', index: ['index.html'], redirect: true });

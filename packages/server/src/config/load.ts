@@ -27,6 +27,7 @@ export const FLAGS: Record<string, { path: string; kind: Kind; help: string }> =
   'max-streams-per-connection': { path: 'maxStreamsPerConnection', kind: 'number', help: 'Default 16' },
   'rest-allowed-ip': { path: 'restAllowedIps', kind: 'list', help: 'Address or CIDR allowed to call /rest-api/ (repeatable). Default: loopback and private networks' },
   'dashboard-token': { path: 'dashboardToken', kind: 'string', help: 'Token opening /dashboard/ and the REST API from any address (?token= or Bearer; 16+ characters)' },
+  'whip-token': { path: 'whipToken', kind: 'string', help: 'Bearer token for WHIP publishing (per-stream tokens: "whipTokens" in the config file). Default: none, open' },
   'max-connections-per-ip': { path: 'maxConnectionsPerIp', kind: 'number', help: 'Signaling connections one client address may hold. Default 256' },
   'max-messages-per-second': { path: 'maxMessagesPerSecond', kind: 'number', help: 'Signaling messages per second per connection; more closes it. Default 50' },
   turn: { path: 'turn.enabled', kind: 'boolean', help: 'Embedded TURN server (--no-turn to disable). Default on' },

@@ -63,6 +63,13 @@ export const configSchema = z.object({
    * "Authorization: Bearer", besides the restAllowedIps addresses. None by default.
    */
   dashboardToken: z.string().min(16, 'at least 16 characters').optional(),
+  /**
+   * Bearer token WHIP publishers must present (Authorization: Bearer …) for any stream name without
+   * a token of its own in whipTokens. Neither set: WHIP is as open as publishing over WebSocket.
+   */
+  whipToken: z.string().min(1).optional(),
+  /** Stream name → the only token accepted for publishing that name over WHIP. */
+  whipTokens: z.record(z.string().min(1), z.string().min(1)).default({}),
   /** Signaling messages per second per connection (bursts of twice that); a page sends a few. */
   maxMessagesPerSecond: z.number().int().min(1).default(50),
   turn: z

@@ -3,7 +3,7 @@
 import type { ServerConfig } from '../config/index.ts';
 
 export interface ListeningServer {
-  config: Pick<ServerConfig, 'listenIp' | 'announcedIp' | 'mediaPortMin' | 'mediaPortMax' | 'restAllowedIps'> & {
+  config: Pick<ServerConfig, 'listenIp' | 'announcedIp' | 'mediaPortMin' | 'mediaPortMax' | 'restAllowedIps' | 'whipToken' | 'whipTokens'> & {
     turn: Pick<ServerConfig['turn'], 'listeningIps' | 'publicHost'>;
   };
   mediaIps: readonly string[];
@@ -49,6 +49,8 @@ export function startupSummary(server: ListeningServer): string[] {
     rows.push(['TURN', 'off']);
   }
   rows.push(['REST API', `${http}/rest-api/stream/find_all (from ${config.restAllowedIps.join(', ')})`]);
+  const whipAuth = config.whipToken !== undefined || Object.keys(config.whipTokens).length > 0 ? 'bearer token' : 'open';
+  rows.push(['WHIP / WHEP', `${http}/whip/<name> (${whipAuth})  ${http}/whep/<name>`]);
   rows.push(['Metrics', `${http}/metrics  health ${http}/health`]);
   const shared = server.mediaPorts;
   const mediaPorts = shared

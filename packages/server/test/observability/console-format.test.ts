@@ -38,6 +38,7 @@ test('the summary names the example page, signaling, TURN over UDP/TCP/TLS, /tur
     /Public port +https:\/\/localhost:443\/ and wss:\/\/localhost:443\/, TURN over TLS and TCP, ICE-TCP: all on TCP 443$/m,
     /TURN credentials +http:\/\/localhost:8888\/turn-credentials/m,
     /REST API +http:\/\/localhost:8888\/rest-api\/stream\/find_all \(from 127\.0\.0\.0\/8, /m,
+    /WHIP \/ WHEP +http:\/\/localhost:8888\/whip\/<name> \(open\) {2}http:\/\/localhost:8888\/whep\/<name>$/m,
     /Metrics +http:\/\/localhost:8888\/metrics/m,
     /Media +UDP port 40000 for every session, ICE-TCP port 40000 on 10\.0\.0\.5, announced as 203\.0\.113\.10$/m,
   ]) assert.match(text, expected);
