@@ -15,6 +15,8 @@ import { newVideoCounters, readVp8KeyFrameSize } from './video-counters.ts';
  * for its first moments.
  */
 export const DEFAULT_KEY_FRAME_REPLAY_MS = 300;
+/** How long after a player connects its replay goes out: its side of DTLS finishes meanwhile. */
+const KEY_FRAME_REPLAY_DELAY_MS = 30;
 /** Packets kept from the latest key frame on (a key frame and 300 ms of video at a few Mbps). */
 const KEY_FRAME_REPLAY_PACKETS = 400;
 
@@ -22,6 +24,8 @@ export class Stream {
   readonly players = new Set<Player>();
   /** The latest key frame's packets and those since, while it is young enough to start a player from. */
   #sinceKeyFrame: RtpPacket[] = [];
+  /** Players waiting for their replay: live packets are held back from them until it is sent. */
+  readonly #starting = new Set<Player>();
   #keyFrameAt = 0;
   #lastKeyFrameRequest = 0;
   #pendingKeyFrame: NodeJS.Timeout | undefined;
@@ -61,7 +65,11 @@ export class Stream {
         else this.#sinceKeyFrame = [];
       }
     }
-    for (const player of this.players) player.send(kind, rtp);
+    if (this.#starting.size === 0) {
+      for (const player of this.players) player.send(kind, rtp);
+    } else {
+      for (const player of this.players) if (!this.#starting.has(player)) player.send(kind, rtp);
+    }
   }
 
   /** Resends to one player the video packets it reports lost, those still in the cache. */
@@ -74,16 +82,20 @@ export class Stream {
 
   /**
    * A player that just connected decodes nothing before a key frame (research/webrtc-stack.md §5
-   * quirk 5): it gets the latest one and the packets since when that is young, else the publisher is asked.
+   * quirk 5): it gets the latest one and the packets since when that is young, a moment later (a
+   * browser drops SRTP that arrives before it has finished its side of DTLS: Firefox over ICE-TCP then
+   * decoded nothing until the next key frame); its live packets wait until then, so it gets them in
+   * order. The publisher is asked for a new key frame as well.
    */
   startPlayer(player: Player): void {
-    const cached = this.#sinceKeyFrame;
-    if (cached.length > 0 && performance.now() - this.#keyFrameAt <= this.keyFrameReplayMs) {
-      for (const rtp of cached) player.send('video', rtp);
-    }
-    // Asked anyway: a browser may drop what arrives before it has finished its side of DTLS (Firefox
-    // over ICE-TCP decoded nothing until the next key frame), and the request costs one PLI.
     this.requestKeyFrame();
+    if (this.#sinceKeyFrame.length === 0 || performance.now() - this.#keyFrameAt > this.keyFrameReplayMs) return;
+    this.#starting.add(player);
+    setTimeout(() => {
+      this.#starting.delete(player);
+      // The cache now runs from the latest key frame to the last packet forwarded: no gap before live ones.
+      for (const rtp of this.#sinceKeyFrame) player.send('video', rtp);
+    }, KEY_FRAME_REPLAY_DELAY_MS);
   }
 
   /** Asks the publisher for a key frame now, or once the coalescing interval has passed. */

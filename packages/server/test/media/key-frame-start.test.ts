@@ -22,6 +22,9 @@ test('a player that connects while the latest key frame is young gets that key f
   await publisher.accept(await media.publish(request('pub', 'kf', await publisher.offer(), statuses)));
   await until(() => statuses.length > 0, 10_000, 'publisher status');
   publisher.startSending(100);
+  // The publisher's own side of DTLS may finish after the server's (a loaded machine): until then its
+  // packets never leave it. The key frame must really reach the server.
+  await until(() => media.stats.rtpPacketsIn > 10, 10_000, 'the publisher\'s packets at the server');
 
   async function join(id: string): Promise<TestPlayer> {
     const player = new TestPlayer({ keepIndexes: true });
