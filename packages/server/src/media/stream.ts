@@ -16,7 +16,7 @@ import { newVideoCounters, readVp8KeyFrameSize } from './video-counters.ts';
  */
 export const DEFAULT_KEY_FRAME_REPLAY_MS = 300;
 /** How long after a player connects its replay goes out: its side of DTLS finishes meanwhile. */
-const KEY_FRAME_REPLAY_DELAY_MS = 30;
+const KEY_FRAME_REPLAY_DELAY_MS = 10;
 /** Packets kept from the latest key frame on (a key frame and 300 ms of video at a few Mbps). */
 const KEY_FRAME_REPLAY_PACKETS = 400;
 
