@@ -23,6 +23,7 @@ const fresh = existsSync(built) && statSync(built).mtimeMs >= Math.max(newestSou
 if (fresh) {
   await import(built);
 } else {
+  process.stderr.write('traverse-turn: no build newer than src/, running the TypeScript sources through tsx (`npm run build` starts faster and uses ~25 MB less memory)\n');
   const { register } = await import('tsx/esm/api');
   register();
   await import('./traverse-turn.ts');
