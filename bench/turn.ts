@@ -1,18 +1,21 @@
-// npm run bench:turn [-- --quick] [--transports udp,tcp,tls]
+// npm run bench:turn [-- --quick] [--transports udp,tcp,tls] [--profile DIR] [--node-flags A,B]
 // The same turnutils_uclient load against coturn and against traverse-turn, one server at a time,
 // on 127.0.0.1. Prints relayed packets/s, loss, RTT, server CPU µs per relayed packet (from
 // /proc/<pid>/stat), RSS, and each figure's ratio to coturn measured in this run.
-import { execFileSync } from 'node:child_process';
-import net from 'node:net';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freeUdpPort, metricValue, rssKb, runUclient, startPeer, startProcess, startTraverseTurn, type Started } from '../test/e2e/turn/support.ts';
+import { metricValue, rssKb, runUclient, startPeer } from '../test/e2e/turn/support.ts';
+import { CLK_TCK, buildTraverseTurn, cpuTicks, makeCert, startBuiltTraverseTurn, startCoturn } from './turn-servers.ts';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
-const transports = (args[args.indexOf('--transports') + 1] && args.includes('--transports') ? args[args.indexOf('--transports') + 1]! : 'udp,tcp,tls').split(',') as ('udp' | 'tcp' | 'tls')[];
-const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
+const option = (name: string) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
+const transports = (option('--transports') ?? 'udp,tcp,tls').split(',') as ('udp' | 'tcp' | 'tls')[];
+/** --profile DIR: traverse-turn writes a V8 CPU profile per case there (summarize with bench/profile-summary.ts). */
+const profileDir = option('--profile');
+/** --node-flags A,B: extra node flags for traverse-turn (e.g. --max-semi-space-size=1 to see its effect on RSS). */
+const nodeFlags = option('--node-flags')?.split(',') ?? [];
 
 interface Load {
   name: string;
@@ -41,43 +44,9 @@ interface Row {
   serverCounted?: number;
 }
 
-function cpuTicks(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return Number(fields[11]) + Number(fields[12]); // utime + stime, fields 14 and 15 of stat
-}
 
-function makeCert(dir: string): { cert: string; key: string } {
-  const cert = join(dir, 'cert.pem');
-  const key = join(dir, 'key.pem');
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
-    '-subj', '/CN=bench', '-keyout', key, '-out', cert], { stdio: 'ignore' });
-  return { cert, key };
-}
 
-/** A port free for UDP and for TCP right now (coturn listens on both). */
-async function freePort(): Promise<number> {
-  for (;;) {
-    const port = await freeUdpPort();
-    const ok = await new Promise<boolean>((resolve) => {
-      const s = net.createServer();
-      s.once('error', () => resolve(false));
-      s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
-    });
-    if (ok) return port;
-  }
-}
 
-async function startCoturn(cert: { cert: string; key: string }): Promise<Started & { udpPort: number; tlsPort: number }> {
-  const udpPort = await freePort();
-  const tlsPort = await freePort();
-  const p = startProcess('turnserver', ['-n', '--listening-ip=127.0.0.1', '--relay-ip=127.0.0.1', `--listening-port=${udpPort}`,
-    `--tls-listening-port=${tlsPort}`, `--cert=${cert.cert}`, `--pkey=${cert.key}`, '--lt-cred-mech', '--user=u:p', '--realm=test',
-    '--allow-loopback-peers', '--min-port=40000', '--max-port=59999', '--no-cli', '--no-dtls', '--log-file=stdout', '--simple-log'], 1_800_000);
-  const deadline = Date.now() + 15_000;
-  while (Date.now() < deadline && !/Total General servers|relay ports/.test(p.output())) await new Promise((r) => setTimeout(r, 200));
-  await new Promise((r) => setTimeout(r, 1000));
-  return { ...p, udpPort, tlsPort };
-}
 
 async function measure(server: Row['server'], pid: number, port: number, tlsPort: number, peerPort: number, transport: string, load: Load, metricsUrl?: string): Promise<Row> {
   const flags = transport === 'udp' ? [] : transport === 'tcp' ? ['-t'] : ['-t', '-S'];
@@ -120,6 +89,7 @@ async function main(): Promise<void> {
   };
   process.once('SIGINT', () => void cleanup().then(() => process.exit(130)));
   try {
+    buildTraverseTurn();
     const peer = await startPeer(1_800_000);
     stopAll.push(() => peer.stop());
     for (const transport of transports) {
@@ -133,12 +103,12 @@ async function main(): Promise<void> {
           await coturn.stop();
         }
         rows.push(coturnRow!);
-        const ours = await startTraverseTurn(['--min-port', '40000', '--max-port', '59999', '--user', 'u:p', '--realm', 'test',
-          '--allow-loopback-peers', '--cert', cert.cert, '--pkey', cert.key, '--prometheus', '0', '--log-level', 'info'], 1_800_000);
+        const ours = await startBuiltTraverseTurn(cert, [...nodeFlags, ...(profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [])]);
         stopAll.push(() => ours.stop());
         rows.push(await measure('traverse', ours.pid, ours.udpPort, ours.tlsPort!, peer.port, transport, load, ours.metricsUrl));
         await ours.stop();
-        process.stderr.write(`done: ${transport} / ${load.name}\n`);
+        const [c, t] = rows.slice(-2) as [Row, Row];
+        process.stderr.write(`done: ${transport} / ${load.name}: CPU µs/pkt coturn ${fmt(c.cpuUsPerPacket)} traverse ${fmt(t.cpuUsPerPacket)}, loss ${fmt(c.lossPct, 2)} / ${fmt(t.lossPct, 2)} %, RSS ${fmt(c.rssMb, 0)} / ${fmt(t.rssMb, 0)} MB\n`);
       }
     }
   } finally {

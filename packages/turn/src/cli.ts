@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { pino, type Logger } from 'pino';
-import { Registry, collectDefaultMetrics } from 'prom-client';
+import type { Registry } from 'prom-client';
 import { CliError, helpText, mergeRaw, parseArgv, parseConfigFile, toSettings } from './cli-args.ts';
 import { TurnConfigError } from './config.ts';
 import { createTurnServer } from './server.ts';
@@ -34,11 +34,16 @@ export async function runCli(argv: readonly string[]): Promise<number> {
     return 0;
   }
   const log = makeLogger(settings.logLevel);
-  const registry = new Registry();
-  collectDefaultMetrics({ register: registry });
+  // The metrics library is loaded only when an endpoint will serve it.
+  let registry: Registry | undefined;
+  if (settings.prometheusPort !== undefined) {
+    const prom = await import('prom-client');
+    registry = new prom.Registry();
+    prom.collectDefaultMetrics({ register: registry });
+  }
   let server;
   try {
-    server = await createTurnServer({ ...settings.turn, logger: log, metrics: registry });
+    server = await createTurnServer({ ...settings.turn, logger: log, ...(registry ? { metrics: registry } : {}) });
   } catch (err) {
     if (err instanceof TurnConfigError) {
       process.stderr.write(`traverse-turn: ${err.message}\n`);
@@ -50,14 +55,15 @@ export async function runCli(argv: readonly string[]): Promise<number> {
   if (settings.demo) log.warn({ users: settings.turn.users?.map((u) => u.username) }, 'demo mode: static demo credentials are enabled');
 
   let metricsServer: ReturnType<typeof createServer> | undefined;
-  if (settings.prometheusPort !== undefined) {
+  if (settings.prometheusPort !== undefined && registry) {
+    const served = registry;
     metricsServer = createServer((req, res) => {
       if (req.url !== '/metrics') {
         res.writeHead(404).end();
         return;
       }
-      registry.metrics().then(
-        (body) => res.writeHead(200, { 'content-type': registry.contentType }).end(body),
+      served.metrics().then(
+        (body) => res.writeHead(200, { 'content-type': served.contentType }).end(body),
         () => res.writeHead(500).end(),
       );
     });

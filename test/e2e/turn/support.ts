@@ -45,9 +45,16 @@ export interface TurnProcess extends Started {
   metricsUrl?: string;
 }
 
+/** How to start the program: node flags, and the entry (default: the TypeScript sources through tsx). */
+export interface TurnLaunch {
+  nodeArgs?: string[];
+  entry?: string;
+}
+
 /** Runs traverse-turn on 127.0.0.1 with ephemeral ports; resolves once it logs that it listens. */
-export async function startTraverseTurn(extraArgs: string[], timeLimitMs = 300_000): Promise<TurnProcess> {
-  const p = startProcess(process.execPath, ['--import', 'tsx', 'packages/turn/bin/traverse-turn.ts',
+export async function startTraverseTurn(extraArgs: string[], timeLimitMs = 300_000, launch: TurnLaunch = {}): Promise<TurnProcess> {
+  const entry = launch.entry ? [launch.entry] : ['--import', 'tsx', 'packages/turn/bin/traverse-turn.ts'];
+  const p = startProcess(process.execPath, [...(launch.nodeArgs ?? []), ...entry,
     '--listening-ip', '127.0.0.1', '--listening-port', '0', '--tls-listening-port', '0', '--relay-ip', '127.0.0.1',
     '--log-level', 'info', ...extraArgs], timeLimitMs);
   const deadline = Date.now() + 20_000;

@@ -1,9 +1,6 @@
 // A throwaway self-signed certificate for TLS when none is configured (development only: browsers
 // reject it unless told to trust it). Generated in memory with @peculiar/x509 on WebCrypto.
 import { webcrypto } from 'node:crypto';
-// @peculiar/x509 resolves its services through tsyringe, which needs the Reflect metadata polyfill.
-import 'reflect-metadata';
-import * as x509 from '@peculiar/x509';
 
 export interface PemPair {
   cert: string;
@@ -11,6 +8,11 @@ export interface PemPair {
 }
 
 export async function selfSignedCertificate(commonName: string, altNames: { dns?: string[]; ips?: string[] } = {}): Promise<PemPair> {
+  // Loaded here, not at start-up: the library and its polyfills hold ~20 MB of RSS that a server
+  // with a configured certificate never needs. @peculiar/x509 resolves its services through
+  // tsyringe, which needs the Reflect metadata polyfill first.
+  await import('reflect-metadata');
+  const x509 = await import('@peculiar/x509');
   // Node's webcrypto is the Crypto object the library expects; the DOM and Node typings disagree on it.
   x509.cryptoProvider.set(webcrypto as never);
   const alg = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;

@@ -2,10 +2,11 @@
 // in the pool as soon as its socket closes (coturn holds it until the lifetime ends: issue 1568).
 // EVEN-PORT with the R bit binds an even port and the one above it; the upper socket drops what it
 // receives until an Allocate claims it with the RESERVATION-TOKEN (or the reservation is released).
-import dgram from 'node:dgram';
+import type dgram from 'node:dgram';
 import type { RelayAllocator, RelayRequest, RelaySocket, Remote, ReservedRelayPort } from '../protocol/index.ts';
 import type { TransportAddress } from '../stun/index.ts';
 import { findFreePort } from './port-search.ts';
+import { createUdpSocket } from './udp-socket.ts';
 
 export interface RelayAllocatorOptions {
   /** IP to bind relay sockets to, per family. */
@@ -35,8 +36,7 @@ export function createRelayAllocator(options: RelayAllocatorOptions): { allocate
 
   function bindPort(family: 4 | 6, ip: string, port: number): Promise<BindResult> {
     return new Promise((resolve) => {
-      const type = family === 4 ? 'udp4' : 'udp6';
-      const socket = dgram.createSocket({ type, ...(options.receiveBufferBytes ? { recvBufferSize: options.receiveBufferBytes } : {}) });
+      const socket = createUdpSocket(family, options.receiveBufferBytes);
       const onError = (err: NodeJS.ErrnoException) => {
         socket.close();
         resolve(err.code === 'EADDRINUSE' || err.code === 'EACCES' ? 'in-use' : 'failed');

@@ -64,10 +64,38 @@ function perAddressCounter(limit: number): (socket: net.Socket) => boolean {
   };
 }
 
+/**
+ * Writes to TCP connections corked until the end of the event-loop turn, so the packets relayed to a
+ * connection in one turn leave in one writev instead of one write syscall each (the syscalls were
+ * most of a TCP flood's CPU: docs/performance.md). Not used for TLS: there it would pack several
+ * ChannelData frames into one TLS record, which coturn's turnutils_uclient miscounts.
+ */
+function turnWriteBatcher() {
+  const corked = new Set<net.Socket>();
+  let scheduled = false;
+  const flush = () => {
+    scheduled = false;
+    for (const socket of corked) socket.uncork();
+    corked.clear();
+  };
+  return (socket: net.Socket, data: Buffer) => {
+    if (!corked.has(socket)) {
+      socket.cork();
+      corked.add(socket);
+      if (!scheduled) {
+        scheduled = true;
+        setImmediate(flush);
+      }
+    }
+    socket.write(data);
+  };
+}
+
 /** Serves TURN on accepted stream connections (TLS, if any, already terminated). */
 function streamConnections(options: ConnectionOptions) {
   const { protocol, limits, kind } = options;
   const sockets = new Set<net.Socket>();
+  const write = kind === 'tcp' ? turnWriteBatcher() : (socket: net.Socket, data: Buffer) => void socket.write(data);
   let nextConnection = 1;
 
   const serve = (socket: net.Socket, local: TransportAddress, head?: Buffer) => {
@@ -88,7 +116,7 @@ function streamConnections(options: ConnectionOptions) {
       },
       send(data) {
         if (closed || socket.writableLength > limits.maxPendingWriteBytes) return;
-        socket.write(data);
+        write(socket, data);
       },
     };
     const timer = setTimeout(() => {

@@ -1,7 +1,7 @@
 // A UDP listening socket: every datagram goes to the protocol, keyed by the client's address.
-import dgram from 'node:dgram';
 import type { ClientTransport, TurnProtocol } from '../protocol/index.ts';
 import type { TransportAddress } from '../stun/index.ts';
+import { createUdpSocket } from './udp-socket.ts';
 
 export interface UdpListener {
   readonly address: TransportAddress;
@@ -10,7 +10,7 @@ export interface UdpListener {
 
 export async function listenUdp(protocol: TurnProtocol, ip: string, port: number, id: string, receiveBufferBytes?: number): Promise<UdpListener> {
   const family = ip.includes(':') ? 6 : 4;
-  const socket = dgram.createSocket({ type: family === 4 ? 'udp4' : 'udp6', ...(receiveBufferBytes ? { recvBufferSize: receiveBufferBytes } : {}) });
+  const socket = createUdpSocket(family, receiveBufferBytes);
   await new Promise<void>((resolve, reject) => {
     socket.once('error', reject);
     socket.bind(port, ip, () => {

@@ -47,8 +47,10 @@ export function streamPadding(length: number): number {
 
 export function encodeChannelData(channel: number, data: Uint8Array, padForStream: boolean): Buffer {
   const pad = padForStream ? streamPadding(data.length) : 0;
-  const out = Buffer.alloc(CHANNEL_DATA_HEADER + data.length + pad);
+  // Not zero-filled (a relayed packet is written whole right away); only the padding is zeroed.
+  const out = Buffer.allocUnsafe(CHANNEL_DATA_HEADER + data.length + pad);
   writeChannelDataHeader(out, channel, data.length);
   out.set(data, CHANNEL_DATA_HEADER);
+  if (pad > 0) out.fill(0, CHANNEL_DATA_HEADER + data.length);
   return out;
 }

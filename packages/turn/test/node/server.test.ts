@@ -55,6 +55,26 @@ for (const transport of ['udp', 'tcp', 'tls'] as Transport[]) {
   });
 }
 
+for (const transport of ['tcp', 'tls'] as Transport[]) {
+  test(`a burst of ChannelData relayed to a ${transport} client in one turn arrives whole, padded and in order`, async (t) => {
+    const server = await startServer();
+    const peer = await echoPeer();
+    t.after(async () => {
+      peer.close();
+      await server.close();
+    });
+    const verify = transport === 'tls' ? { ca: server.tlsCertificate!.cert } : undefined;
+    const client = await TurnSocketClient.connect(transport, '127.0.0.1', server.addresses()[transport][0]!.port, verify);
+    t.after(() => client.close());
+    assert.equal((await client.allocate(USER)).code, undefined);
+    assert.equal((await client.channelBind(0x4000, '127.0.0.1', peer.port)).code, undefined);
+    // Odd sizes: each frame carries its own stream padding, also when writes to the client are coalesced.
+    const payloads = Array.from({ length: 60 }, (_, i) => Buffer.alloc(1 + ((i * 37) % 1200), i));
+    for (const p of payloads) client.sendChannelData(0x4000, p);
+    for (const p of payloads) assert.deepEqual((await client.nextChannelData(5000)).data, p);
+  });
+}
+
 test('a relay port is free again as soon as its allocation is deleted', async (t) => {
   const server = await startServer({ minPort: SINGLE_PORT, maxPort: SINGLE_PORT });
   t.after(() => server.close());
