@@ -64,8 +64,10 @@ test('firstFrame(): RFC 4571 length, then the frame; too short or too long to be
   assert.equal(firstFrame(Buffer.from('GET / HTTP/1.1\r\n')), undefined, 'HTTP reads as a 18245-byte frame');
 });
 
+const TAKEOVER_AFTER_MS = 300;
+
 test('shared UDP port: a flow maps to the session its authenticated check names; strangers reach no session', async (t) => {
-  const port = await SharedUdpPort.bind('127.0.0.1', 0);
+  const port = await SharedUdpPort.bind('127.0.0.1', 0, TAKEOVER_AFTER_MS);
   const browserA = await udpClient();
   const browserB = await udpClient();
   const stranger = await udpClient();
@@ -132,6 +134,28 @@ test('shared UDP port: a flow maps to the session its authenticated check names;
   await settle();
   assert.equal(twin.length, 2, 'the twin: its check and its media');
   assert.equal(got.b.length, b, 'B got none of it');
+
+  // A valid check for B from C's live address (B's owner spoofing it) moves nothing and reaches no one...
+  const browserC = await udpClient();
+  const gotC: Buffer[] = [];
+  port.attach({ ufrag: 'sessC', password: 'password-of-session-c-0123' }, (d) => gotC.push(d));
+  send(browserC, check('sessC:w', 'password-of-session-c-0123'));
+  await settle();
+  send(browserC, check('sessB:y', 'password-of-session-b-0123'));
+  await settle();
+  send(browserC, RTP);
+  await settle();
+  assert.equal(got.b.length, b, 'B got nothing from C\'s address');
+  assert.equal(gotC.length, 2, 'C keeps its address: its check and its media, not the spoofed check');
+  // ...until C has sent no check from it for a while (a browser that left its port to another page).
+  await new Promise((r) => setTimeout(r, TAKEOVER_AFTER_MS + 100));
+  send(browserC, check('sessB:y', 'password-of-session-b-0123'));
+  await settle();
+  assert.equal(got.b.length, b + 1, 'a quiet owner\'s address moves to the session that checks from it');
+  send(browserC, check('sessC:w', 'password-of-session-c-0123'));
+  await settle();
+  assert.equal(gotC.length, 2, 'and stays: C\'s check from B\'s live address is dropped');
+  browserC.close();
 });
 
 async function tcpClient(port: number): Promise<Socket> {

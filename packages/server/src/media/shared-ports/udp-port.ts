@@ -29,7 +29,16 @@ interface Registration extends IceCredential {
 interface Flow {
   owner: Registration;
   from: RemoteAddress;
+  /** When the owner's last authenticated check came from here (browsers send one every 4–6 s: RFC 7675). */
+  checkedAt: number;
 }
+
+/**
+ * An address mapped to one session moves to another only once its owner has sent no check from it for
+ * this long: then the owner is gone (a browser reusing a port). Before, it would take a session's own
+ * address, spoofed, for another session to steal its media.
+ */
+export const DEFAULT_FLOW_TAKEOVER_AFTER_MS = 8_000;
 
 export interface SharedUdpCounters {
   /** Packets dropped because no session's authenticated check ever came from their address. */
@@ -44,14 +53,14 @@ export class SharedUdpPort {
   /** Remote host → remote port → flow: nested so the hot path builds no key string and no tuple. */
   readonly #flows = new Map<string, Map<number, Flow>>();
 
-  private constructor(readonly socket: Socket, readonly ip: string, readonly port: number) {
+  private constructor(readonly socket: Socket, readonly ip: string, readonly port: number, private readonly takeoverAfterMs: number) {
     socket.on('message', (data, rinfo) => this.#onMessage(data, rinfo.address, rinfo.port));
     // Send errors (e.g. an ICMP-unreachable peer) surface here; a session's sends must not throw the process.
     socket.on('error', () => undefined);
   }
 
   /** Binds `ip:port` (port 0: chosen by the OS). */
-  static async bind(ip: string, port: number): Promise<SharedUdpPort> {
+  static async bind(ip: string, port: number, takeoverAfterMs = DEFAULT_FLOW_TAKEOVER_AFTER_MS): Promise<SharedUdpPort> {
     // Every session's media crosses this one socket: ask for deep buffers (the kernel caps them at
     // net.core.rmem_max / wmem_max; docs/configuration.md says how to raise those).
     const socket = createSocket({ type: isIPv6(ip) ? 'udp6' : 'udp4', recvBufferSize: SOCKET_BUFFER_BYTES, sendBufferSize: SOCKET_BUFFER_BYTES });
@@ -62,7 +71,7 @@ export class SharedUdpPort {
         resolve();
       });
     });
-    return new SharedUdpPort(socket, ip, socket.address().port);
+    return new SharedUdpPort(socket, ip, socket.address().port, takeoverAfterMs);
   }
 
   get sessions(): number {
@@ -94,11 +103,20 @@ export class SharedUdpPort {
     if (port === 0) return;
     const flow = this.#flows.get(host)?.get(port);
     if (mayBeStun(data)) {
-      // A check may (re)map its address: an authenticated one for another session wins it
-      // (a NAT rebinding that reused a port, or a stale flow of an ended session).
       const target = authenticatedCheck(data, this.#byUfrag);
-      const mapped = target && target !== flow?.owner ? this.#map(host, port, target, flow) : flow;
-      if (mapped) mapped.owner.receive(data, mapped.from);
+      let to = flow;
+      if (target && target === flow?.owner) {
+        flow.checkedAt = performance.now();
+      } else if (target) {
+        // A new address, or one whose owner has gone quiet (a browser that reused the port): it moves.
+        // A live owner's address does not: whoever else sends from it is dropped.
+        if (flow && performance.now() - flow.checkedAt < this.takeoverAfterMs) {
+          this.counters.strayPackets++;
+          return;
+        }
+        to = this.#map(host, port, target, flow);
+      }
+      if (to) to.owner.receive(data, to.from);
       else this.counters.strayPackets++;
       return;
     }
@@ -111,7 +129,7 @@ export class SharedUdpPort {
     previous?.owner.flows.delete(key);
     let ports = this.#flows.get(host);
     if (!ports) this.#flows.set(host, (ports = new Map()));
-    const flow: Flow = { owner: to, from: [host, port] };
+    const flow: Flow = { owner: to, from: [host, port], checkedAt: performance.now() };
     ports.set(port, flow);
     to.flows.add(key);
     this.counters.flowsOpened++;
