@@ -6,25 +6,21 @@
 // first frame the <video> presents (requestVideoFrameCallback). Plays start --gap-ms apart, as
 // independent viewers do (joins closer than the server's key-frame coalescing interval, 500 ms, share
 // the publisher's key frames and wait longer). Prints median and range per path.
-import { type ChildProcess } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { launchBrowser, peerConnections, type Browser } from '../test/e2e/support/browser.ts';
 import { throwawayCertificate } from '../test/e2e/support/certificate.ts';
 import { createTopology, requireRoot, type Topology } from '../test/e2e/support/netns.ts';
 import { liveConnections } from '../test/e2e/support/relay-assert.ts';
-import { waitFor } from '../test/e2e/support/wait.ts';
-import { seedPage } from '../test/e2e/server/seed-page.ts';
+import { startServerHost, type ServerHost } from '../test/e2e/support/server-host.ts';
 import { connectSeed, publishSeed, waitEvent } from '../test/e2e/server/drive.ts';
 
 const args = process.argv.slice(2);
 const runs = Number(args.includes('--runs') ? args[args.indexOf('--runs') + 1] : '9');
 const gapMs = Number(args.includes('--gap-ms') ? args[args.indexOf('--gap-ms') + 1] : '1000');
 const only = args.includes('--paths') ? args[args.indexOf('--paths') + 1]!.split(',').map(Number) : undefined;
-const root = fileURLToPath(new URL('../', import.meta.url));
 
 interface Path {
   name: string;
@@ -81,24 +77,14 @@ requireRoot();
 const net = createTopology();
 const ip = net.server.ip;
 const dir = mkdtempSync(join(tmpdir(), 'traverse-join-'));
-let server: ChildProcess | undefined;
+let server: ServerHost | undefined;
 let browser: Browser | undefined;
 try {
-  const pages = join(dir, 'pages');
-  cpSync(join(root, 'examples'), pages, { recursive: true });
-  writeFileSync(join(pages, 'seed.html'), seedPage('/sdk/flashphoner.js'));
   const certificate = await throwawayCertificate([ip]);
   writeFileSync(join(dir, 'cert.pem'), certificate.cert);
   writeFileSync(join(dir, 'key.pem'), certificate.key);
-  let log = '';
-  server = net.spawnIn(net.server, process.execPath, ['--import', 'tsx', join(root, 'packages/server/bin/traverse.ts'),
-    '--media-ip', ip, '--turn-relay-ip', ip, '--examples-dir', pages, '--cert', join(dir, 'cert.pem'), '--key', join(dir, 'key.pem'),
-    '--public-port', '443', '--turn-min-port', '65000', '--turn-max-port', '65500', '--log-level', 'info', '--log-format', 'json']);
-  server.stdout!.on('data', (d) => (log += d));
-  server.stderr!.on('data', (d) => (log += d));
-  await waitFor('the server', 30_000, () => (/"msg":"listening"/.test(log) ? true : undefined)).catch((err: Error) => {
-    throw new Error(`${err.message}: ${log.slice(-2000)}`);
-  });
+  server = await startServerHost(net, net.server, ['--cert', join(dir, 'cert.pem'), '--key', join(dir, 'key.pem'),
+    '--public-port', '443', '--turn-min-port', '65000', '--turn-max-port', '65500']);
   browser = await launchBrowser({ netns: net.client.ns, insecureOrigins: [`http://${ip}:8888`], trustedSpki: [certificate.spki], noMdns: true });
   console.log(`play() → first decoded frame, ${runs} runs per path (Chromium, client and server in network namespaces)\n`);
   console.log('| path | median | range | selected pair |');
@@ -107,7 +93,7 @@ try {
     if (only && !only.includes(i)) continue;
     path.firewall(net);
     const page = await browser.newPage();
-    await page.goto(`${path.base(ip)}/seed.html`);
+    await page.goto(`${path.base(ip)}/seed-ours.html`);
     let iceServers: unknown[] = [];
     if (path.turnUrl) {
       const creds = await page.evaluate(async () => (await fetch('/turn-credentials')).json()) as { username: string; credential: string };
@@ -132,7 +118,7 @@ try {
   }
 } finally {
   await browser?.close();
-  if (server?.exitCode === null) server.kill('SIGTERM');
+  await server?.stop();
   net.destroy();
   rmSync(dir, { recursive: true, force: true });
 }

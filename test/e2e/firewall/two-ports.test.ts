@@ -4,24 +4,20 @@
 // selected candidate pair naming the path the media took.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { type ChildProcess } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { launchBrowser, peerConnections, type Browser } from '../support/browser.ts';
 import { throwawayCertificate } from '../support/certificate.ts';
 import { createTopology, type Topology } from '../support/netns.ts';
 import type { PeerConnectionReport } from '../support/peer-connections.ts';
 import { assertEveryConnectionRelayed, liveConnections } from '../support/relay-assert.ts';
-import { waitFor } from '../support/wait.ts';
-import { seedPage } from '../server/seed-page.ts';
+import { startServerHost, type ServerHost } from '../support/server-host.ts';
 import { fullCycle, stopAll } from '../server/drive.ts';
 import { connectPublishPlay } from '../server/example-page.ts';
 import type { ConnectivityReport } from '../../../packages/sdk/src/index.ts';
 
-const root = fileURLToPath(new URL('../../../', import.meta.url));
 const MEDIA_PORT = 40000;
 const PUBLIC_PORT = 443;
 
@@ -40,8 +36,7 @@ function assertEveryConnectionDirectOver(reports: PeerConnectionReport[], protoc
 
 describe('two ports: what each firewall leaves, and the path media takes through it', () => {
   let net: Topology;
-  let server: ChildProcess;
-  let serverLog = '';
+  let server: ServerHost;
   let browser: Browser;
   let dir: string;
   let ip: string;
@@ -50,28 +45,18 @@ describe('two ports: what each firewall leaves, and the path media takes through
     net = createTopology();
     ip = net.server.ip;
     dir = mkdtempSync(join(tmpdir(), 'traverse-2p-'));
-    const pages = join(dir, 'pages');
-    cpSync(join(root, 'examples'), pages, { recursive: true });
-    writeFileSync(join(pages, 'seed.html'), seedPage('/sdk/flashphoner.js'));
     const certificate = await throwawayCertificate([ip]);
     writeFileSync(join(dir, 'cert.pem'), certificate.cert);
     writeFileSync(join(dir, 'key.pem'), certificate.key);
     // The defaults (media UDP and ICE-TCP on 40000), plus the one public port.
-    server = net.spawnIn(net.server, process.execPath, ['--import', 'tsx', join(root, 'packages/server/bin/traverse.ts'),
-      '--media-ip', ip, '--turn-relay-ip', ip, '--examples-dir', pages,
-      '--cert', join(dir, 'cert.pem'), '--key', join(dir, 'key.pem'), '--public-port', String(PUBLIC_PORT),
-      '--turn-min-port', '65000', '--turn-max-port', '65500', '--ice-timeout', '8', '--log-level', 'info']);
-    server.stdout!.on('data', (d) => (serverLog += d));
-    server.stderr!.on('data', (d) => (serverLog += d));
-    await waitFor('the server to listen', 30_000, () => (/"msg":"listening"/.test(serverLog) ? true : undefined)).catch((err: Error) => {
-      throw new Error(`${err.message}: ${serverLog.slice(-2000)}`);
-    });
-    browser = await launchBrowser({ netns: net.client.ns, insecureOrigins: [`http://${ip}:8888`], trustedSpki: [certificate.spki], noMdns: true });
+    server = await startServerHost(net, net.server, ['--cert', join(dir, 'cert.pem'), '--key', join(dir, 'key.pem'),
+      '--public-port', String(PUBLIC_PORT), '--turn-min-port', '65000', '--turn-max-port', '65500', '--ice-timeout', '8']);
+    browser = await launchBrowser({ netns: net.client.ns, insecureOrigins: [server.base], trustedSpki: [certificate.spki], noMdns: true });
   });
 
   after(async () => {
     await browser?.close();
-    if (server?.exitCode === null) server.kill('SIGTERM');
+    await server?.stop();
     net?.destroy();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
@@ -90,7 +75,7 @@ describe('two ports: what each firewall leaves, and the path media takes through
 
   async function seed(base: string): Promise<Page> {
     const page = await browser.newPage();
-    await page.goto(`${base}/seed.html`);
+    await page.goto(`${base}/seed-ours.html`);
     return page;
   }
 
