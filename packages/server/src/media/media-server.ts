@@ -1,6 +1,7 @@
 // MediaServer: streams by name, their publishers and players. It knows nothing of WebSockets: callers
 // hand it requests with a status callback, and it answers with SDP or a MediaError.
 import type { Socket } from 'node:net';
+import type { RTCRtpCodecParameters, RtpPacket } from 'werift';
 import { STREAM_STATUS, STREAM_STATUS_INFO, type StreamStatus } from '@traverse/protocol/constants';
 import type { Logger } from 'pino';
 import { LogLimiter } from '../observability/log-limiter.ts';
@@ -9,7 +10,7 @@ import { Player } from './player.ts';
 import { Publisher } from './publisher.ts';
 import type { MediaNetworkOptions } from './peer-factory.ts';
 import type { SessionTimeouts } from './session.ts';
-import { Stream } from './stream.ts';
+import { Stream, type RelaySink, type StreamSource } from './stream.ts';
 import { MediaError, type MediaStats, type PlayerObservation, type SessionInfo, type SessionRequest, type StreamObservation } from './types.ts';
 
 export interface MediaServerOptions {
@@ -28,6 +29,29 @@ export interface TerminateFilter {
   name?: string;
   published?: boolean;
   status?: string;
+}
+
+/** What a relayed stream is, as its origin describes it (MediaServer.relayOut → relayIn elsewhere). */
+export interface RelayedStreamInfo {
+  videoCodec: RTCRtpCodecParameters | undefined;
+  hasAudio: boolean;
+}
+
+/** The receiving end of a relay: packets in, and the end of the stream. */
+export interface RelayInlet {
+  forward(kind: 'audio' | 'video', rtp: RtpPacket): void;
+  /** Ends the relayed stream here: its players get FAILED with this info. Idempotent. */
+  end(info: string): void;
+}
+
+/** The sending end of a relay, at the stream's origin. */
+export interface RelayOutlet extends RelayedStreamInfo {
+  /** A key-frame request from the far side's players (coalesced with the local players'). */
+  requestKeyFrame(): void;
+  /** Video sequence numbers the far side lost: resent from this stream's cache to the sink. */
+  nack(lost: readonly number[]): void;
+  /** Stops relaying (the far side has no players left). Idempotent. */
+  close(): void;
 }
 
 export class MediaServer {
@@ -69,7 +93,9 @@ export class MediaServer {
         this.#sessions.delete(request.mediaSessionId);
         if (stream && this.#streams.get(request.name) === stream) this.#streams.delete(request.name);
         stream?.close();
-        for (const player of [...(stream?.players ?? [])]) player.end(STREAM_STATUS.FAILED, this.#endInfo.get(publisher) ?? STREAM_STATUS_INFO.STOPPED_BY_PUBLISHER_STOP);
+        const info = this.#endInfo.get(publisher) ?? STREAM_STATUS_INFO.STOPPED_BY_PUBLISHER_STOP;
+        for (const player of [...(stream?.players ?? [])]) player.end(STREAM_STATUS.FAILED, info);
+        for (const relay of [...(stream?.relays ?? [])]) relay.end(info);
         this.#log.info({ stream: request.name, mediaSessionId: request.mediaSessionId, status: publisher.status }, 'publisher ended');
       },
     }));
@@ -121,6 +147,67 @@ export class MediaServer {
       player.end(STREAM_STATUS.FAILED, STREAM_STATUS_INFO.FAILED_BY_ERROR);
       throw err instanceof MediaError ? err : new MediaError(STREAM_STATUS_INFO.FAILED_BY_ERROR, (err as Error).message);
     }
+  }
+
+  /**
+   * Opens a stream whose media comes from elsewhere (another worker, or the stream's origin node):
+   * local players play it by name like any other. Throws MediaError when the name is live here.
+   */
+  relayIn(name: string, origin: RelayedStreamInfo & { id: string; requestKeyFrame(): boolean }): RelayInlet {
+    if (this.#streams.has(name)) throw new MediaError(STREAM_STATUS_INFO.STREAM_NAME_ALREADY_IN_USE);
+    const source: StreamSource = {
+      id: origin.id, videoCodec: origin.videoCodec, hasAudio: origin.hasAudio,
+      status: STREAM_STATUS.PUBLISHING, connectedAt: Date.now(),
+      requestKeyFrame: () => origin.requestKeyFrame(),
+    };
+    const stream = new Stream(name, source, this.stats, this.options.keyFrameIntervalMs, this.options.keyFrameReplayMs);
+    this.#streams.set(name, stream);
+    this.#log.info({ stream: name, origin: origin.id }, 'relayed stream opened');
+    let ended = false;
+    return {
+      forward: (kind, rtp) => {
+        if (!ended) stream.forward(kind, rtp);
+      },
+      end: (info) => {
+        if (ended) return;
+        ended = true;
+        if (this.#streams.get(name) === stream) this.#streams.delete(name);
+        stream.close();
+        for (const player of [...stream.players]) player.end(STREAM_STATUS.FAILED, info);
+        for (const relay of [...stream.relays]) relay.end(info);
+        this.#log.info({ stream: name, origin: origin.id, info }, 'relayed stream ended');
+      },
+    };
+  }
+
+  /**
+   * Carries a live stream's media to a sink (another worker or node); undefined when no stream of
+   * that name is live here. The sink's end() is called when the stream ends.
+   */
+  relayOut(name: string, sink: RelaySink): RelayOutlet | undefined {
+    const stream = this.#streams.get(name);
+    if (!stream) return undefined;
+    stream.relays.add(sink);
+    stream.requestKeyFrame();
+    return {
+      videoCodec: stream.publisher.videoCodec,
+      hasAudio: stream.publisher.hasAudio,
+      requestKeyFrame: () => stream.requestKeyFrame(),
+      nack: (lost) => stream.retransmit(sink, lost),
+      close: () => {
+        stream.relays.delete(sink);
+      },
+    };
+  }
+
+  /** Whether a stream of this name (published here or relayed in) is open in this process. */
+  hasStream(name: string): boolean {
+    return this.#streams.has(name);
+  }
+
+  /** The relayed-in and local streams' players, by stream name (a relay closes when its count drops to 0). */
+  playerCount(name: string): number {
+    return this.#streams.get(name)?.players.size ?? 0;
   }
 
   /**

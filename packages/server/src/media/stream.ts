@@ -1,10 +1,10 @@
 // A stream: one publisher under a name and the players of that name. It forwards RTP, answers
 // players' NACKs from its retransmission cache, and coalesces key-frame requests, so a burst of
 // joining players or PLIs costs the publisher one PLI.
-import type { RtpPacket } from 'werift';
+import type { StreamStatus } from '@traverse/protocol/constants';
+import type { RTCRtpCodecParameters, RtpPacket } from 'werift';
 import { RetransmissionCache } from './retransmission-cache.ts';
 import type { Player } from './player.ts';
-import type { Publisher } from './publisher.ts';
 import type { MediaStats } from './types.ts';
 import { readH264SpsSize } from './h264-sps.ts';
 import { newVideoCounters, readVp8KeyFrameSize } from './video-counters.ts';
@@ -20,8 +20,35 @@ const KEY_FRAME_REPLAY_DELAY_MS = 10;
 /** Packets kept from the latest key frame on (a key frame and 300 ms of video at a few Mbps). */
 const KEY_FRAME_REPLAY_PACKETS = 400;
 
+/**
+ * Where a stream's media comes from: a browser's Publisher, or a relay from the process or node where
+ * the stream was published (MediaServer.relayIn).
+ */
+export interface StreamSource {
+  readonly id: string;
+  readonly videoCodec: RTCRtpCodecParameters | undefined;
+  readonly hasAudio: boolean;
+  readonly status: StreamStatus;
+  readonly connectedAt: number | undefined;
+  /** Asks the source for a key frame; false when there is no video to ask for. */
+  requestKeyFrame(): boolean;
+}
+
+/**
+ * A stream's media carried on to another process or node, once per stream (MediaServer.relayOut). It
+ * gets every packet as forwarded, without the key-frame replay a joining player gets.
+ */
+export interface RelaySink {
+  send(kind: 'audio' | 'video', rtp: RtpPacket): void;
+  /** A packet the far side reported lost, again. */
+  resend(rtp: RtpPacket): void;
+  /** The stream ended here (its publisher left, or it was terminated). */
+  end(info: string): void;
+}
+
 export class Stream {
   readonly players = new Set<Player>();
+  readonly relays = new Set<RelaySink>();
   /** The latest key frame's packets and those since, while it is young enough to start a player from. */
   #sinceKeyFrame: RtpPacket[] = [];
   /** Players waiting for their replay: live packets are held back from them until it is sent. */
@@ -38,7 +65,7 @@ export class Stream {
 
   constructor(
     readonly name: string,
-    readonly publisher: Publisher,
+    readonly publisher: StreamSource,
     private readonly stats: MediaStats,
     private readonly keyFrameIntervalMs: number,
     private readonly keyFrameReplayMs = DEFAULT_KEY_FRAME_REPLAY_MS,
@@ -70,10 +97,11 @@ export class Stream {
     } else {
       for (const player of this.players) if (!this.#starting.has(player)) player.send(kind, rtp);
     }
+    for (const relay of this.relays) relay.send(kind, rtp);
   }
 
   /** Resends to one player the video packets it reports lost, those still in the cache. */
-  retransmit(player: Player, lost: readonly number[]): void {
+  retransmit(player: { resend(rtp: RtpPacket): void }, lost: readonly number[]): void {
     for (const sequenceNumber of lost) {
       const rtp = this.#recentVideo.get(sequenceNumber);
       if (rtp) player.resend(rtp);
