@@ -155,4 +155,6 @@ export const SERVER_MESSAGE = {
   ON_DATA_EVENT: 'OnDataEvent',
   FAIL: 'fail',
   PING: 'ping',
+  /** Ours, not WCS's: fresh TURN credentials before the connect reply's expire (docs/sdk.md). */
+  UPDATE_ICE_SERVERS: 'updateIceServers',
 } as const;

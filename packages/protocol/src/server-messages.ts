@@ -1,7 +1,7 @@
 // What the server sends. Every frame is {"message", "data": [...]}: the stock SDK reads data[0]
 // before it looks at the name, so `data` must always be an array (research/wcs-websdk.md §3.1).
 import { SERVER_MESSAGE, type StreamStatus, type StreamEventType } from './constants.ts';
-import type { HandedIceServer } from './connect-reply.ts';
+import type { ConnectReplyIce, HandedIceServer } from './connect-reply.ts';
 
 export interface ServerFrame<N extends string = string, D extends unknown[] = unknown[]> {
   message: N;
@@ -71,4 +71,5 @@ export const serverMessage = {
   dataStatus: (data: DataStatusPayload): ServerFrame => ({ message: SERVER_MESSAGE.DATA_STATUS_EVENT, data: [data] }),
   fail: (data: FailPayload): ServerFrame => ({ message: SERVER_MESSAGE.FAIL, data: [data] }),
   ping: (): ServerFrame => ({ message: SERVER_MESSAGE.PING, data: [null] }),
+  updateIceServers: (data: ConnectReplyIce): ServerFrame => ({ message: SERVER_MESSAGE.UPDATE_ICE_SERVERS, data: [data] }),
 } as const;

@@ -102,6 +102,10 @@ export class Session {
         this.#handedIceServers = handedIceServers(obj);
         this.#setStatus(SESSION_STATUS.ESTABLISHED, obj ?? {});
         return;
+      case 'updateIceServers':
+        // Fresh TURN credentials before the connect reply's expire: streams created from now on use them.
+        this.#handedIceServers = handedIceServers(obj) ?? this.#handedIceServers;
+        return;
       case 'ping':
         this.#transport.send('pong', null);
         return;

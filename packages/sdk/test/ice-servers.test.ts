@@ -33,11 +33,12 @@ test('withIceServers(): absent → the server\'s; given (even empty) → the pag
 });
 
 /** A session established with `reply` as getUserData; the peer connection of one published stream. */
-async function publishedPc(mediaOptions: Record<string, unknown> | undefined, reply: Record<string, unknown>): Promise<FakePeerConnection> {
+async function publishedPc(mediaOptions: Record<string, unknown> | undefined, reply: Record<string, unknown>, updates: Record<string, unknown>[] = []): Promise<FakePeerConnection> {
   const session = Flashphoner.createSession({ urlServer: 'ws://media.example:8080', ...(mediaOptions ? { mediaOptions } : {}) });
   const ws = FakeWebSocket.last!;
   ws.open();
   ws.receive('getUserData', { sessionId: 's', ...reply });
+  for (const update of updates) ws.receive('updateIceServers', update);
   session.createStream({ name: 'n' }).publish();
   await tick(); await tick();
   session.disconnect();
@@ -48,6 +49,15 @@ test('a session whose page set no iceServers uses the ones of the connect reply'
   const pc = await publishedPc(undefined, handed);
   assert.deepEqual(pc.config.iceServers, handed.iceServers);
   assert.equal(pc.config.iceTransportPolicy, undefined);
+});
+
+test('streams created after an updateIceServers frame use its fresh credentials; a malformed update changes nothing', async () => {
+  const fresh = { iceServers: [{ urls: ['turn:media.example:3478?transport=udp'], username: '1767355200:traverse', credential: 'bmV3' }], iceServersTtl: 43200 };
+  assert.deepEqual((await publishedPc(undefined, handed, [fresh])).config.iceServers, fresh.iceServers);
+  assert.deepEqual((await publishedPc(undefined, handed, [fresh, { iceServers: 'nonsense' }])).config.iceServers, fresh.iceServers);
+  // The page's own servers still win over an update.
+  const own = [{ urls: 'turn:own:3478', username: 'u', credential: 'c' }];
+  assert.deepEqual((await publishedPc({ iceServers: own }, handed, [fresh])).config.iceServers, own);
 });
 
 test('"force relay" without iceServers keeps the relay policy and uses the handed servers', async () => {

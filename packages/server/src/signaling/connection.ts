@@ -40,6 +40,8 @@ export class SignalingConnection {
   readonly #streams = new Map<string, OwnedStream>();
   readonly #log: Logger;
   #closed = false;
+  /** Sends fresh TURN credentials before the handed ones expire (a page may stay connected for days). */
+  #iceRefresh: NodeJS.Timeout | undefined;
 
   constructor(private readonly o: ConnectionOptions) {
     this.#log = o.logger.child({ connection: o.id });
@@ -107,9 +109,10 @@ export class SignalingConnection {
         this.#established = true;
         // The ICE fields are the server's to set: a client's own are not echoed back as if they were.
         const { iceServers: _ownServers, iceServersTtl: _ownTtl, ...echoed } = msg.payload;
+        const handed = this.#handedIce();
         this.o.send(serverMessage.getUserData({
           ...echoed,
-          ...this.#handedIce(),
+          ...handed,
           appKey: this.#appKey,
           sessionId: this.o.id,
           nodeId: this.o.nodeId,
@@ -117,6 +120,7 @@ export class SignalingConnection {
           mediaProviders: ['WebRTC'],
           clientVersion: msg.payload.clientVersion ?? '2.0',
         }));
+        this.#refreshIceBefore(handed?.iceServersTtl);
         this.#log.info({ remote: this.o.remote, appKey: this.#appKey }, 'session established');
         return;
       }
@@ -166,12 +170,30 @@ export class SignalingConnection {
   }
 
   /** Fresh TURN credentials for this connection, for pages that set no ICE servers (docs/sdk.md). */
-  #handedIce(): ConnectReplyIce | Record<string, never> {
-    if (!this.o.turnCredentials) return {};
+  #handedIce(): ConnectReplyIce | undefined {
+    if (!this.o.turnCredentials) return undefined;
     const handed = connectReplyIce(this.o.turnCredentials(this.o.host));
     if (handed.ok) return handed.value;
     this.o.limitedLog.warn('no ICE servers handed', { error: handed.error }, 'the embedded TURN credentials cannot go in the connect reply');
-    return {};
+    return undefined;
+  }
+
+  /**
+   * Re-sends ICE servers with new credentials at 80 % of the handed ones' lifetime, in an
+   * `updateIceServers` frame (our SDK uses them for the streams it creates next; the stock SDK logs
+   * an unknown message and carries on).
+   */
+  #refreshIceBefore(ttlSeconds: number | undefined): void {
+    clearTimeout(this.#iceRefresh);
+    if (ttlSeconds === undefined || this.#closed) return;
+    this.#iceRefresh = setTimeout(() => {
+      if (this.#closed) return;
+      const handed = this.#handedIce();
+      if (!handed) return;
+      this.o.send(serverMessage.updateIceServers(handed));
+      this.#refreshIceBefore(handed.iceServersTtl);
+    }, ttlSeconds * 800);
+    this.#iceRefresh.unref();
   }
 
   #start(published: boolean, p: { mediaSessionId: string; name: string; sdp: string; hasAudio?: boolean | undefined; hasVideo?: boolean | undefined; transport?: string | undefined; custom?: unknown }): void {
@@ -248,6 +270,7 @@ export class SignalingConnection {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    clearTimeout(this.#iceRefresh);
     this.o.media.stopOwner(this.o.id);
     // A socket that never completed the `connection` handshake was no session: at debug, so that
     // connections opened only to send garbage add no info line each.
