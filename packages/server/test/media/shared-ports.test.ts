@@ -12,7 +12,7 @@ import { MediaServer } from '../../src/media/index.ts';
 import { authenticatedCheck, checkedUfrag } from '../../src/media/shared-ports/ice-check.ts';
 import { IceTcpAcceptor, dropWritesWhenBacklogged, firstFrame } from '../../src/media/shared-ports/ice-tcp.ts';
 import { openSharedPorts, type OpenSharedPorts } from '../../src/media/shared-ports/index.ts';
-import { SharedUdpPort } from '../../src/media/shared-ports/udp-port.ts';
+import { SharedUdpPort, UNMAPPED_CHECKS_PER_SECOND } from '../../src/media/shared-ports/udp-port.ts';
 import { sessionRequest as request } from '../support/media.ts';
 import { TestPlayer, TestPublisher, until } from '../support/werift-client.ts';
 
@@ -27,9 +27,9 @@ const framed = (data: Buffer) => Buffer.concat([Buffer.from([data.length >> 8, d
 const DTLS_HELLO = Buffer.from([0x16, 0xfe, 0xfd, 0, 0, 0, 0, 0, 0, 0, 0, 0, 12, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
 const RTP = Buffer.from([0x80, 96, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1, 1, 2, 3, 4]);
 
-async function udpClient(): Promise<UdpSocket> {
+async function udpClient(host = '127.0.0.1'): Promise<UdpSocket> {
   const socket = createSocket('udp4');
-  await new Promise<void>((r) => socket.bind(0, '127.0.0.1', () => r()));
+  await new Promise<void>((r) => socket.bind(0, host, () => r()));
   return socket;
 }
 
@@ -65,6 +65,36 @@ test('firstFrame(): RFC 4571 length, then the frame; too short or too long to be
 });
 
 const TAKEOVER_AFTER_MS = 300;
+
+test('shared UDP port: one host\'s flood of checks is cut at its budget, unread; another host still connects, and a mapped flow\'s checks are never counted', async (t) => {
+  const port = await SharedUdpPort.bind('127.0.0.1', 0);
+  const flooder = await udpClient('127.0.0.1');
+  const browser = await udpClient('127.0.0.2');
+  t.after(async () => {
+    flooder.close();
+    browser.close();
+    await port.close();
+  });
+  const got: Buffer[] = [];
+  port.attach({ ufrag: 'sessA', password: 'password-of-session-a-0123' }, (d) => got.push(d));
+  // Checks naming the live ufrag with a guessed password: each would cost an HMAC.
+  const guess = check('sessA:x', 'guess-guess-guess-guess-0');
+  const flood = 4 * UNMAPPED_CHECKS_PER_SECOND;
+  for (let i = 0; i < flood; i++) flooder.send(guess, port.port, '127.0.0.1');
+  await until(() => port.counters.strayPackets + port.counters.checksRateLimited >= flood * 0.9, 5000, 'the flood read');
+  assert.ok(port.counters.checksRateLimited >= flood / 4, `rate-limited: ${port.counters.checksRateLimited} of ${flood}`);
+  assert.ok(port.counters.strayPackets <= 3 * UNMAPPED_CHECKS_PER_SECOND, `read and refused: ${port.counters.strayPackets}`);
+  assert.equal(got.length, 0);
+
+  const limited = port.counters.checksRateLimited;
+  // More than a source's burst: once its first check has mapped it, the browser's checks are its session's.
+  const checks = 2 * UNMAPPED_CHECKS_PER_SECOND + 200;
+  browser.send(check('sessA:y', 'password-of-session-a-0123'), port.port, '127.0.0.1');
+  await until(() => got.length === 1, 5000, 'the other host\'s first check');
+  for (let i = 1; i < checks; i++) browser.send(check('sessA:y', 'password-of-session-a-0123'), port.port, '127.0.0.1');
+  await until(() => got.length === checks, 5000, 'the other host\'s checks');
+  assert.equal(port.counters.checksRateLimited, limited, 'another host has its own budget; a mapped flow\'s checks are not limited');
+});
 
 test('shared UDP port: a flow maps to the session its authenticated check names; strangers reach no session', async (t) => {
   const port = await SharedUdpPort.bind('127.0.0.1', 0, TAKEOVER_AFTER_MS);

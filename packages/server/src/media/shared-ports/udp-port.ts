@@ -5,9 +5,18 @@
 // counted, so it never reaches any session.
 import { createSocket, type Socket } from 'node:dgram';
 import { isIPv6 } from 'node:net';
+import { PerSourceBudget } from '../../common/per-source-budget.ts';
 import { authenticatedCheck, mayBeStun, type IceCredential } from './ice-check.ts';
 
 const SOCKET_BUFFER_BYTES = 8 << 20;
+
+/**
+ * STUN from addresses that are no session's flow yet, per source host and second: each is decoded,
+ * and one naming a live ufrag costs an HMAC. Browsers pace their checks (~20/s per agent), so this
+ * leaves room for a few dozen agents joining at once behind one NAT, and bounds what one host's flood
+ * costs.
+ */
+export const UNMAPPED_CHECKS_PER_SECOND = 500;
 
 export type RemoteAddress = [host: string, port: number];
 
@@ -45,10 +54,13 @@ export interface SharedUdpCounters {
   strayPackets: number;
   /** Flows mapped to a session (a remote address's first authenticated check). */
   flowsOpened: number;
+  /** STUN from unmapped addresses dropped unread: their host was over UNMAPPED_CHECKS_PER_SECOND. */
+  checksRateLimited: number;
 }
 
 export class SharedUdpPort {
-  readonly counters: SharedUdpCounters = { strayPackets: 0, flowsOpened: 0 };
+  readonly counters: SharedUdpCounters = { strayPackets: 0, flowsOpened: 0, checksRateLimited: 0 };
+  readonly #unmappedChecks = new PerSourceBudget(UNMAPPED_CHECKS_PER_SECOND, 2 * UNMAPPED_CHECKS_PER_SECOND);
   readonly #byUfrag = new Map<string, Registration[]>();
   /** Remote host → remote port → flow: nested so the hot path builds no key string and no tuple. */
   readonly #flows = new Map<string, Map<number, Flow>>();
@@ -103,6 +115,10 @@ export class SharedUdpPort {
     if (port === 0) return;
     const flow = this.#flows.get(host)?.get(port);
     if (mayBeStun(data)) {
+      if (!flow && !this.#unmappedChecks.take(host, performance.now())) {
+        this.counters.checksRateLimited++;
+        return;
+      }
       const target = authenticatedCheck(data, this.#byUfrag);
       let to = flow;
       if (target && target === flow?.owner) {
